@@ -1,0 +1,125 @@
+package org.conch.feed;
+
+import org.conch.feed.json.CanonicalJson;
+import org.conch.feed.json.Json;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * A signed message of the classic feed format that passed validation (or was read back from the
+ * store, where only validated messages go). The value keeps its wire key order, so re-encoding it
+ * reproduces the signed bytes.
+ */
+public final class Message {
+    private final MessageId key;
+    private final FeedId author;
+    private final long sequence;
+    private final Map<String, Object> value;
+    private String compactJson;
+
+    Message(MessageId key, FeedId author, long sequence, Map<String, Object> value) {
+        this.key = key;
+        this.author = author;
+        this.sequence = sequence;
+        this.value = value;
+    }
+
+    /**
+     * A message read back from conch's own store: its key was computed when it was validated, so it
+     * is only parsed here, not verified again.
+     */
+    public static Message fromStore(MessageId key, String compactJson) {
+        Map<String, Object> value = Json.parseObject(compactJson);
+        Message message = new Message(key, FeedId.parse((String) value.get("author")),
+                ((Double) value.get("sequence")).longValue(), value);
+        message.compactJson = compactJson;
+        return message;
+    }
+
+    public MessageId key() {
+        return key;
+    }
+
+    public FeedId author() {
+        return author;
+    }
+
+    public long sequence() {
+        return sequence;
+    }
+
+    /** The previous message of the feed; null for the first. */
+    public MessageId previous() {
+        Object previous = value.get("previous");
+        return previous instanceof String s ? MessageId.tryParse(s).orElse(null) : null;
+    }
+
+    /** The author's claimed time in ms since the epoch; NaN when a later message carries no number there. */
+    public double timestamp() {
+        return value.get("timestamp") instanceof Double d ? d : Double.NaN;
+    }
+
+    /** The content: a JSON object (Map) or, for a private message, its encrypted string. */
+    public Object content() {
+        return value.get("content");
+    }
+
+    /** The content type, or null for private (encrypted) content. */
+    public String type() {
+        return content() instanceof Map<?, ?> map && map.get("type") instanceof String type ? type : null;
+    }
+
+    public boolean isEncrypted() {
+        return content() instanceof String;
+    }
+
+    /** The message value in wire key order; do not modify. */
+    public Map<String, Object> value() {
+        return value;
+    }
+
+    /** The value as compact JSON, as peers send and conch stores it. */
+    public String compactJson() {
+        String json = compactJson;
+        if (json == null) {
+            json = CanonicalJson.compact(value);
+            compactJson = json;
+        }
+        return json;
+    }
+
+    public byte[] compactUtf8() {
+        return compactJson().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The value as {@code JSON.stringify(value, null, 2)}: the form its id is the hash of. */
+    public String prettyJson() {
+        return CanonicalJson.pretty(value);
+    }
+
+    /** The key-value-timestamp wrapping peers and the CLI use, as compact JSON. */
+    public String toKvtJson(double receivedTimestamp) {
+        StringBuilder out = new StringBuilder(compactJson().length() + 96);
+        out.append("{\"key\":");
+        CanonicalJson.quote(out, key.toString());
+        out.append(",\"value\":").append(compactJson());
+        out.append(",\"timestamp\":").append(org.conch.feed.json.JsNumbers.toJson(receivedTimestamp)).append('}');
+        return out.toString();
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Message that && key.equals(that.key);
+    }
+
+    @Override
+    public int hashCode() {
+        return key.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return author + ":" + sequence + " " + key;
+    }
+}

@@ -1,0 +1,140 @@
+package org.conch.feed.json;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Parses JSON into the value model JavaScript's {@code JSON.parse} produces, so that re-encoding it
+ * gives the bytes a JavaScript peer signed and hashed.
+ *
+ * <p>The model: objects are {@link LinkedHashMap}s in wire order (a repeated key keeps its first
+ * position and takes the last value, as in V8), arrays are {@link List}s, every number is a
+ * {@link Double} (IEEE semantics, as in JS), and {@code null} is Java {@code null}.
+ */
+public final class Json {
+    /** Deep enough for any message that fits the 8192-unit limit, shallow enough to keep the stack safe. */
+    static final int MAX_DEPTH = 1_000;
+
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_DEPTH)
+                    .maxNumberLength(Integer.MAX_VALUE)
+                    .maxStringLength(Integer.MAX_VALUE)
+                    .build())
+            .build();
+
+    private Json() {
+    }
+
+    /** Parses UTF-8 bytes; malformed UTF-8 becomes U+FFFD, as Node's Buffer decoding does. */
+    public static Object parse(byte[] utf8) {
+        return parse(new String(utf8, StandardCharsets.UTF_8));
+    }
+
+    public static Object parse(String text) {
+        try (JsonParser parser = FACTORY.createParser(text)) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                throw new JsonException("no JSON value in input");
+            }
+            Object value = read(parser, first);
+            if (parser.nextToken() != null) {
+                throw new JsonException("unexpected text after the JSON value at offset "
+                        + parser.currentTokenLocation().getCharOffset());
+            }
+            return value;
+        } catch (JsonException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new JsonException("not valid JSON: " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    /** Parses text that must hold a JSON object. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> parseObject(String text) {
+        Object value = parse(text);
+        if (!(value instanceof Map)) {
+            throw new JsonException("expected a JSON object, got " + typeName(value));
+        }
+        return (Map<String, Object>) value;
+    }
+
+    private static Object read(JsonParser parser, JsonToken token) throws IOException {
+        switch (token) {
+            case START_OBJECT: {
+                Map<String, Object> object = new LinkedHashMap<>();
+                JsonToken next;
+                while ((next = parser.nextToken()) == JsonToken.FIELD_NAME) {
+                    String key = parser.currentName();
+                    object.put(key, read(parser, parser.nextToken()));
+                }
+                expect(next, JsonToken.END_OBJECT);
+                return object;
+            }
+            case START_ARRAY: {
+                List<Object> array = new ArrayList<>();
+                JsonToken next;
+                while ((next = parser.nextToken()) != JsonToken.END_ARRAY) {
+                    if (next == null) {
+                        throw new JsonException("unterminated array");
+                    }
+                    array.add(read(parser, next));
+                }
+                return array;
+            }
+            case VALUE_STRING:
+                return parser.getText();
+            case VALUE_NUMBER_INT:
+                // BigInteger.doubleValue and long-to-double are correctly rounded, like JS number parsing.
+                if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                    return parser.getBigIntegerValue().doubleValue();
+                }
+                long integer = parser.getLongValue();
+                // JSON.parse("-0") is negative zero; a long cannot say so.
+                return integer == 0 && parser.getText().charAt(0) == '-' ? -0.0 : (double) integer;
+            case VALUE_NUMBER_FLOAT:
+                return Double.parseDouble(parser.getText());
+            case VALUE_TRUE:
+                return Boolean.TRUE;
+            case VALUE_FALSE:
+                return Boolean.FALSE;
+            case VALUE_NULL:
+                return null;
+            default:
+                throw new JsonException("unexpected JSON token " + token);
+        }
+    }
+
+    private static void expect(JsonToken actual, JsonToken expected) {
+        if (actual != expected) {
+            throw new JsonException("expected " + expected + " but found " + actual);
+        }
+    }
+
+    /** The JavaScript {@code typeof}-style name of a value of this model, for error messages. */
+    public static String typeName(Object value) {
+        if (value == null) return "null";
+        if (value instanceof Map) return "object";
+        if (value instanceof List) return "array";
+        if (value instanceof String) return "string";
+        if (value instanceof Double) return "number";
+        if (value instanceof Boolean) return "boolean";
+        return value.getClass().getSimpleName();
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) return "unknown error";
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

@@ -1,0 +1,499 @@
+package org.conch.feed.store;
+
+import org.conch.feed.FeedId;
+import org.conch.feed.FeedState;
+import org.conch.feed.Identity;
+import org.conch.feed.InvalidMessageException;
+import org.conch.feed.Message;
+import org.conch.feed.MessageId;
+import org.conch.feed.MessageSigner;
+import org.conch.feed.MessageValidator;
+import org.conch.feed.SignCap;
+import org.conch.feed.store.AppendResult.Outcome;
+import org.conch.feed.store.AppendResult.Status;
+import org.flywaydb.core.Flyway;
+import org.h2.jdbcx.JdbcConnectionPool;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * The feed store on embedded, file-backed H2. One writer at a time (appends are serialised by a
+ * lock and each is one transaction, synced to disk before it returns); readers use their own
+ * connections and, through H2's MVCC, never wait for the writer.
+ *
+ * <p>The latest state of every feed is kept in memory, so checking a message's chain costs no
+ * query; it is loaded from the log when the store opens.
+ */
+public final class H2FeedStore implements FeedStore {
+    private static final String DATABASE_NAME = "conch";
+    /** Rows fetched per query when walking a feed or the log, so that no walk holds a feed in memory. */
+    private static final int PAGE_SIZE = 1_000;
+
+    private final Path directory;
+    private final JdbcConnectionPool readers;
+    private final Connection writer;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final Map<FeedId, FeedHead> heads = new ConcurrentHashMap<>();
+    // Written only by the lock holder.
+    private long nextLogSequence;
+    private int nextAuthorId;
+    private double lastReceivedAt;
+    private final Map<FeedId, Double> lastPublishedTimestamp = new HashMap<>();
+    private volatile boolean closed;
+
+    /** The latest message of a feed and the author's surrogate id. */
+    private record FeedHead(int authorId, long sequence, MessageId latest) {
+        FeedState state() {
+            return sequence == 0 ? null : new FeedState(latest, sequence);
+        }
+    }
+
+    private H2FeedStore(Path directory, JdbcConnectionPool readers, Connection writer) {
+        this.directory = directory;
+        this.readers = readers;
+        this.writer = writer;
+    }
+
+    /** Opens (creating and migrating as needed) the store in {@code directory}. */
+    public static H2FeedStore open(Path directory) {
+        return open(directory, false);
+    }
+
+    /**
+     * @param inMemory for tests: a private in-memory database instead of files (durability moot)
+     */
+    public static H2FeedStore open(Path directory, boolean inMemory) {
+        String url;
+        try {
+            if (inMemory) {
+                url = "jdbc:h2:mem:conch-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+            } else {
+                Files.createDirectories(directory);
+                url = "jdbc:h2:file:" + directory.toAbsolutePath().resolve(DATABASE_NAME)
+                        // We close the database ourselves; a shutdown hook closing it under a live writer
+                        // would turn a clean stop into errors. The cache is MiB-sized for bulk appends.
+                        + ";DB_CLOSE_ON_EXIT=FALSE;CACHE_SIZE=65536";
+            }
+        } catch (java.io.IOException e) {
+            throw new StoreException("cannot create the store directory " + directory + ": " + e.getMessage(), e);
+        }
+        JdbcConnectionPool pool = JdbcConnectionPool.create(url, "conch", "");
+        pool.setMaxConnections(16);
+        try {
+            Flyway.configure()
+                    .dataSource(url, "conch", "")
+                    .locations("classpath:db/migration")
+                    .load()
+                    .migrate();
+            Connection writer = pool.getConnection();
+            writer.setAutoCommit(false);
+            H2FeedStore store = new H2FeedStore(directory, pool, writer);
+            store.loadHeads();
+            return store;
+        } catch (SQLException | RuntimeException e) {
+            pool.dispose();
+            if (e.getMessage() != null && e.getMessage().contains("Database may be already in use")) {
+                throw new StoreException("the store in " + directory + " is in use by another conch process", e);
+            }
+            throw new StoreException("cannot open the store in " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void loadHeads() throws SQLException {
+        try (Statement statement = writer.createStatement()) {
+            try (ResultSet rows = statement.executeQuery(
+                    "SELECT COALESCE(MAX(log_seq), 0), COALESCE(MAX(received_ts), 0) FROM message")) {
+                rows.next();
+                nextLogSequence = rows.getLong(1) + 1;
+                lastReceivedAt = rows.getDouble(2);
+            }
+            try (ResultSet rows = statement.executeQuery("SELECT COALESCE(MAX(id), 0) FROM author")) {
+                rows.next();
+                nextAuthorId = rows.getInt(1) + 1;
+            }
+            try (ResultSet rows = statement.executeQuery(
+                    "SELECT a.id, a.feed_key, m.seq, m.msg_key FROM author a "
+                            + "LEFT JOIN message m ON m.author_id = a.id "
+                            + "AND m.seq = (SELECT MAX(seq) FROM message WHERE author_id = a.id)")) {
+                while (rows.next()) {
+                    byte[] key = rows.getBytes(4);
+                    heads.put(FeedId.of(rows.getBytes(2)), new FeedHead(rows.getInt(1), rows.getLong(3),
+                            key == null ? null : MessageId.of(key)));
+                }
+            }
+            writer.commit();
+        }
+    }
+
+    @Override
+    public AppendResult append(List<Message> messages) {
+        writeLock.lock();
+        try {
+            checkOpen();
+            return appendLocked(messages);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private AppendResult appendLocked(List<Message> messages) {
+        // Changes to the in-memory state are staged here and applied only once the batch is durable.
+        Map<FeedId, FeedHead> staged = new HashMap<>();
+        // author id << 32 | sequence -> key, for the messages of this batch not yet in the database
+        Map<Long, MessageId> keysInBatch = new HashMap<>();
+        List<Outcome> outcomes = new ArrayList<>(messages.size());
+        long logSequence = nextLogSequence;
+        int authorId = nextAuthorId;
+        double receivedAt = Math.max(System.currentTimeMillis(), lastReceivedAt);
+        try (PreparedStatement insertMessage = writer.prepareStatement(
+                "INSERT INTO message (log_seq, author_id, seq, msg_key, key_prefix, claimed_ts, received_ts, "
+                        + "msg_type, root, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+             PreparedStatement insertAuthor = writer.prepareStatement(
+                     "INSERT INTO author (id, feed_key) VALUES (?, ?)")) {
+            boolean anyMessage = false;
+            for (Message message : messages) {
+                FeedHead head = staged.containsKey(message.author()) ? staged.get(message.author()) : heads.get(message.author());
+                if (head == null) {
+                    head = new FeedHead(authorId++, 0, null);
+                    insertAuthor.setInt(1, head.authorId());
+                    insertAuthor.setBytes(2, message.author().bytes());
+                    insertAuthor.executeUpdate();
+                    staged.put(message.author(), head);
+                }
+                if (message.sequence() <= head.sequence()) {
+                    MessageId stored = keyAt(head.authorId(), message.sequence(), keysInBatch);
+                    if (message.key().equals(stored)) {
+                        outcomes.add(new Outcome(message, Status.DUPLICATE, null));
+                    } else {
+                        String reason = "a different message " + stored + " is stored at " + message.author() + ":" + message.sequence();
+                        recordFork(head.authorId(), message, reason, receivedAt);
+                        outcomes.add(new Outcome(message, Status.FORK, reason));
+                    }
+                    continue;
+                }
+                try {
+                    MessageValidator.checkChain(head.state(), message);
+                } catch (InvalidMessageException e) {
+                    if (e.isFork()) {
+                        recordFork(head.authorId(), message, e.getMessage(), receivedAt);
+                        outcomes.add(new Outcome(message, Status.FORK, e.getMessage()));
+                    } else {
+                        outcomes.add(new Outcome(message, Status.REFUSED, e.getMessage()));
+                    }
+                    continue;
+                }
+                bindMessage(insertMessage, logSequence++, head.authorId(), message, receivedAt);
+                insertMessage.addBatch();
+                anyMessage = true;
+                keysInBatch.put(slot(head.authorId(), message.sequence()), message.key());
+                staged.put(message.author(), new FeedHead(head.authorId(), message.sequence(), message.key()));
+                outcomes.add(new Outcome(message, Status.STORED, null));
+            }
+            if (anyMessage) {
+                insertMessage.executeBatch();
+            }
+            writer.commit();
+            sync();
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly();
+            throw new StoreException("append of " + messages.size() + " messages failed and was rolled back: " + e.getMessage(), e);
+        }
+        heads.putAll(staged);
+        nextLogSequence = logSequence;
+        nextAuthorId = authorId;
+        lastReceivedAt = receivedAt;
+        return new AppendResult(outcomes);
+    }
+
+    /** Makes the last commit durable: H2 otherwise writes committed changes out in the background. */
+    private void sync() throws SQLException {
+        try (Statement statement = writer.createStatement()) {
+            statement.execute("CHECKPOINT SYNC");
+        }
+    }
+
+    private static long slot(int authorId, long sequence) {
+        return ((long) authorId << 32) | sequence;
+    }
+
+    private MessageId keyAt(int authorId, long sequence, Map<Long, MessageId> keysInBatch) throws SQLException {
+        MessageId inBatch = keysInBatch.get(slot(authorId, sequence));
+        if (inBatch != null) {
+            return inBatch;
+        }
+        try (PreparedStatement query = writer.prepareStatement("SELECT msg_key FROM message WHERE author_id = ? AND seq = ?")) {
+            query.setInt(1, authorId);
+            query.setLong(2, sequence);
+            try (ResultSet rows = query.executeQuery()) {
+                return rows.next() ? MessageId.of(rows.getBytes(1)) : null;
+            }
+        }
+    }
+
+    private void recordFork(int authorId, Message message, String reason, double receivedAt) throws SQLException {
+        try (PreparedStatement merge = writer.prepareStatement(
+                "MERGE INTO fork (msg_key, author_id, seq, reason, received_ts, body) KEY (msg_key) VALUES (?, ?, ?, ?, ?, ?)")) {
+            merge.setBytes(1, message.key().bytes());
+            merge.setInt(2, authorId);
+            merge.setLong(3, message.sequence());
+            merge.setString(4, reason.length() > 1000 ? reason.substring(0, 1000) : reason);
+            merge.setDouble(5, receivedAt);
+            merge.setBytes(6, message.compactUtf8());
+            merge.executeUpdate();
+        }
+    }
+
+    private static void bindMessage(PreparedStatement insert, long logSequence, int authorId, Message message,
+                                    double receivedAt) throws SQLException {
+        byte[] key = message.key().bytes();
+        insert.setLong(1, logSequence);
+        insert.setInt(2, authorId);
+        insert.setLong(3, message.sequence());
+        insert.setBytes(4, key);
+        insert.setLong(5, ByteBuffer.wrap(key).getLong());
+        double claimed = message.timestamp();
+        if (Double.isNaN(claimed) || Double.isInfinite(claimed)) insert.setNull(6, Types.DOUBLE);
+        else insert.setDouble(6, claimed);
+        insert.setDouble(7, receivedAt);
+        String type = message.type();
+        if (type == null) insert.setNull(8, Types.VARCHAR);
+        else insert.setString(8, type);
+        MessageId root = rootOf(message);
+        if (root == null) insert.setNull(9, Types.BINARY);
+        else insert.setBytes(9, root.bytes());
+        insert.setBytes(10, message.compactUtf8());
+    }
+
+    /** The thread a message belongs to: content.root when it is a message id. */
+    static MessageId rootOf(Message message) {
+        if (message.content() instanceof Map<?, ?> content && content.get("root") instanceof String root) {
+            return MessageId.tryParse(root).orElse(null);
+        }
+        return null;
+    }
+
+    @Override
+    public Message publish(Identity identity, Object content, SignCap cap) {
+        return publish(identity, List.of(content), cap).get(0);
+    }
+
+    /** Signs and appends several messages of one feed in one durable transaction. */
+    public List<Message> publish(Identity identity, List<?> contents, SignCap cap) {
+        writeLock.lock();
+        try {
+            checkOpen();
+            FeedHead head = heads.get(identity.id());
+            FeedState state = head == null ? null : head.state();
+            double timestamp = Math.max(System.currentTimeMillis(),
+                    lastPublishedTimestamp.getOrDefault(identity.id(), 0.0) + 1);
+            List<Message> signed = new ArrayList<>(contents.size());
+            for (Object content : contents) {
+                Message message = MessageSigner.sign(identity, state, content, timestamp, cap);
+                signed.add(message);
+                state = FeedState.of(message);
+                timestamp++;
+            }
+            AppendResult result = appendLocked(signed);
+            for (Outcome outcome : result.outcomes()) {
+                if (outcome.status() != Status.STORED) {
+                    throw new StoreException("could not append own message " + outcome.message() + ": " + outcome.reason());
+                }
+            }
+            lastPublishedTimestamp.put(identity.id(), timestamp - 1);
+            return signed;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    @Override
+    public Optional<FeedState> state(FeedId feed) {
+        FeedHead head = heads.get(feed);
+        return head == null ? Optional.empty() : Optional.ofNullable(head.state());
+    }
+
+    @Override
+    public Optional<StoredMessage> get(MessageId key) {
+        List<StoredMessage> found = query("SELECT log_seq, msg_key, received_ts, body FROM message "
+                + "WHERE key_prefix = ? AND msg_key = ?", statement -> {
+            byte[] bytes = key.bytes();
+            statement.setLong(1, ByteBuffer.wrap(bytes).getLong());
+            statement.setBytes(2, bytes);
+        });
+        return found.stream().findFirst();
+    }
+
+    @Override
+    public void forEachInFeed(FeedId feed, long fromSequence, long limit, Consumer<StoredMessage> action) {
+        FeedHead head = heads.get(feed);
+        if (head == null) return;
+        long next = Math.max(1, fromSequence);
+        long remaining = limit <= 0 ? Long.MAX_VALUE : limit;
+        while (remaining > 0) {
+            long from = next;
+            int page = (int) Math.min(PAGE_SIZE, remaining);
+            List<StoredMessage> rows = query("SELECT log_seq, msg_key, received_ts, body FROM message "
+                    + "WHERE author_id = ? AND seq >= ? ORDER BY seq LIMIT ?", statement -> {
+                statement.setInt(1, head.authorId());
+                statement.setLong(2, from);
+                statement.setInt(3, page);
+            });
+            for (StoredMessage row : rows) {
+                action.accept(row);
+            }
+            if (rows.size() < page) return;
+            remaining -= rows.size();
+            next = rows.get(rows.size() - 1).message().sequence() + 1;
+        }
+    }
+
+    @Override
+    public void forEachInLog(long fromLogSequence, Consumer<StoredMessage> action) {
+        long next = fromLogSequence;
+        while (true) {
+            long from = next;
+            List<StoredMessage> rows = query("SELECT log_seq, msg_key, received_ts, body FROM message "
+                    + "WHERE log_seq >= ? ORDER BY log_seq LIMIT " + PAGE_SIZE, statement -> statement.setLong(1, from));
+            for (StoredMessage row : rows) {
+                action.accept(row);
+            }
+            if (rows.size() < PAGE_SIZE) return;
+            next = rows.get(rows.size() - 1).logSequence() + 1;
+        }
+    }
+
+    @Override
+    public List<FeedSummary> feeds() {
+        List<FeedSummary> summaries = new ArrayList<>();
+        heads.forEach((feed, head) -> {
+            if (head.sequence() > 0) summaries.add(new FeedSummary(feed, head.sequence(), head.latest()));
+        });
+        summaries.sort((a, b) -> a.feed().toString().compareTo(b.feed().toString()));
+        return summaries;
+    }
+
+    @Override
+    public List<Fork> forks(FeedId feed) {
+        FeedHead head = heads.get(feed);
+        if (head == null) return List.of();
+        List<Fork> forks = new ArrayList<>();
+        try (Connection connection = readers.getConnection();
+             PreparedStatement query = connection.prepareStatement(
+                     "SELECT msg_key, seq, reason, received_ts, body FROM fork WHERE author_id = ? ORDER BY seq, received_ts")) {
+            query.setInt(1, head.authorId());
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    MessageId key = MessageId.of(rows.getBytes(1));
+                    Message message = Message.fromStore(key, new String(rows.getBytes(5), StandardCharsets.UTF_8));
+                    forks.add(new Fork(feed, rows.getLong(2), key, rows.getString(3), rows.getDouble(4), message));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the forks of " + feed + ": " + e.getMessage(), e);
+        }
+        return forks;
+    }
+
+    @Override
+    public List<StoredMessage> thread(MessageId root, int limit) {
+        return query("SELECT log_seq, msg_key, received_ts, body FROM message WHERE root = ? ORDER BY log_seq LIMIT ?",
+                statement -> {
+                    statement.setBytes(1, root.bytes());
+                    statement.setInt(2, limit);
+                });
+    }
+
+    @Override
+    public List<StoredMessage> byType(String type, int limit) {
+        return query("SELECT log_seq, msg_key, received_ts, body FROM message WHERE msg_type = ? "
+                + "ORDER BY log_seq DESC LIMIT ?", statement -> {
+            statement.setString(1, type);
+            statement.setInt(2, limit);
+        });
+    }
+
+    @Override
+    public long messageCount() {
+        writeLock.lock();
+        try {
+            return nextLogSequence - 1;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Where the database files are. */
+    public Path directory() {
+        return directory;
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement statement) throws SQLException;
+    }
+
+    private List<StoredMessage> query(String sql, Binder binder) {
+        checkOpen();
+        List<StoredMessage> result = new ArrayList<>();
+        try (Connection connection = readers.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            binder.bind(statement);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    MessageId key = MessageId.of(rows.getBytes(2));
+                    Message message = Message.fromStore(key, new String(rows.getBytes(4), StandardCharsets.UTF_8));
+                    result.add(new StoredMessage(rows.getLong(1), message, rows.getDouble(3)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("store query failed: " + e.getMessage(), e);
+        }
+        return result;
+    }
+
+    private void rollbackQuietly() {
+        try {
+            writer.rollback();
+        } catch (SQLException ignored) {
+            // the append already failed; its error is the one worth reporting
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) throw new StoreException("the store in " + directory + " is closed");
+    }
+
+    @Override
+    public void close() {
+        writeLock.lock();
+        try {
+            if (closed) return;
+            closed = true;
+            try (Statement statement = writer.createStatement()) {
+                statement.execute("SHUTDOWN");
+            } catch (SQLException e) {
+                throw new StoreException("closing the store failed: " + e.getMessage(), e);
+            } finally {
+                readers.dispose();
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+}

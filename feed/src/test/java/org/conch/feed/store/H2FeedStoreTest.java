@@ -1,0 +1,181 @@
+package org.conch.feed.store;
+
+import org.conch.feed.FeedState;
+import org.conch.feed.Identity;
+import org.conch.feed.Message;
+import org.conch.feed.MessageSigner;
+import org.conch.feed.SignCap;
+import org.conch.feed.store.AppendResult.Status;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The file-backed H2 feed store: append-only, forks recorded, nothing acknowledged lost on reopen. */
+class H2FeedStoreTest {
+    private static final Identity ALICE = Identity.fromSeed(seed(1));
+    private static final Identity BOB = Identity.fromSeed(seed(2));
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void appendedMessagesAreReadBackInSequenceOrderWithTheirKeys() {
+        List<Message> feed = chain(ALICE, 5);
+        try (H2FeedStore store = H2FeedStore.open(dir)) {
+            AppendResult result = store.append(feed);
+            assertThat(result.count(Status.STORED)).isEqualTo(5);
+            List<Message> read = new ArrayList<>();
+            store.forEachInFeed(ALICE.id(), 1, 0, stored -> read.add(stored.message()));
+            assertThat(read).extracting(Message::key).containsExactlyElementsOf(feed.stream().map(Message::key).toList());
+            assertThat(read.get(2).compactJson()).isEqualTo(feed.get(2).compactJson());
+            assertThat(store.state(ALICE.id())).contains(FeedState.of(feed.get(4)));
+            assertThat(store.get(feed.get(3).key())).hasValueSatisfying(s -> assertThat(s.message().sequence()).isEqualTo(4));
+        }
+    }
+
+    @Test
+    void everythingAcknowledgedIsThereAfterReopening() {
+        List<Message> feed = chain(ALICE, 3);
+        try (H2FeedStore store = H2FeedStore.open(dir)) {
+            store.append(feed);
+        }
+        try (H2FeedStore store = H2FeedStore.open(dir)) {
+            assertThat(store.messageCount()).isEqualTo(3);
+            assertThat(store.state(ALICE.id())).contains(FeedState.of(feed.get(2)));
+            Message next = store.publish(ALICE, post("after reopen"), SignCap.NONE);
+            assertThat(next.sequence()).isEqualTo(4);
+            assertThat(next.previous()).isEqualTo(feed.get(2).key());
+        }
+    }
+
+    @Test
+    void aMessageAlreadyStoredIsSkippedAsADuplicate() {
+        List<Message> feed = chain(ALICE, 3);
+        try (H2FeedStore store = H2FeedStore.open(dir)) {
+            store.append(feed);
+            AppendResult again = store.append(feed);
+            assertThat(again.outcomes()).extracting(AppendResult.Outcome::status).containsOnly(Status.DUPLICATE);
+            assertThat(store.messageCount()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aSecondMessageAtAStoredSequenceIsRecordedAsAForkNotStored() {
+        List<Message> feed = chain(ALICE, 3);
+        Message rival = MessageSigner.sign(ALICE, FeedState.of(feed.get(0)), post("rival"), 5, SignCap.NONE);
+        try (H2FeedStore store = H2FeedStore.open(dir)) {
+            store.append(feed);
+            AppendResult result = store.append(List.of(rival));
+            assertThat(result.outcomes().get(0).status()).isEqualTo(Status.FORK);
+            assertThat(store.get(rival.key())).isEmpty();
+            assertThat(store.forks(ALICE.id())).singleElement()
+                    .satisfies(fork -> {
+                        assertThat(fork.key()).isEqualTo(rival.key());
+                        assertThat(fork.sequence()).isEqualTo(2);
+                    });
+            // the feed itself is untouched
+            assertThat(store.state(ALICE.id())).contains(FeedState.of(feed.get(2)));
+        }
+    }
+
+    @Test
+    void aNextMessageThatDoesNotChainToTheLatestIsAFork() {
+        List<Message> feed = chain(ALICE, 2);
+        Message otherSecond = MessageSigner.sign(ALICE, FeedState.of(feed.get(0)), post("other"), 7, SignCap.NONE);
+        Message third = MessageSigner.sign(ALICE, FeedState.of(otherSecond), post("third on the other branch"), 8, SignCap.NONE);
+        try (H2FeedStore store = H2FeedStore.open(dir)) {
+            store.append(feed);
+            AppendResult result = store.append(List.of(third));
+            assertThat(result.outcomes().get(0).status()).isEqualTo(Status.FORK);
+            assertThat(store.forks(ALICE.id())).extracting(FeedStore.Fork::key).containsExactly(third.key());
+        }
+    }
+
+    @Test
+    void aGapIsRefusedWithAReasonAndTheRestOfTheBatchStillLands() {
+        List<Message> alice = chain(ALICE, 3);
+        List<Message> bob = chain(BOB, 1);
+        try (H2FeedStore store = H2FeedStore.open(dir)) {
+            AppendResult result = store.append(List.of(alice.get(0), alice.get(2), bob.get(0)));
+            assertThat(result.outcomes()).extracting(AppendResult.Outcome::status)
+                    .containsExactly(Status.STORED, Status.REFUSED, Status.STORED);
+            assertThat(result.outcomes().get(1).reason()).contains(ALICE.id().toString()).contains("sequence");
+            assertThat(store.messageCount()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aFeedMustStartAtSequenceOne() {
+        List<Message> alice = chain(ALICE, 2);
+        try (H2FeedStore store = H2FeedStore.open(dir)) {
+            AppendResult result = store.append(List.of(alice.get(1)));
+            assertThat(result.outcomes().get(0).status()).isEqualTo(Status.REFUSED);
+            assertThat(store.state(ALICE.id())).isEmpty();
+        }
+    }
+
+    @Test
+    void theLogKeepsReceiveOrderAcrossFeeds() {
+        List<Message> alice = chain(ALICE, 2);
+        List<Message> bob = chain(BOB, 2);
+        try (H2FeedStore store = H2FeedStore.open(dir)) {
+            store.append(List.of(bob.get(0), alice.get(0)));
+            store.append(List.of(alice.get(1), bob.get(1)));
+            List<Message> log = new ArrayList<>();
+            store.forEachInLog(1, stored -> log.add(stored.message()));
+            assertThat(log).containsExactly(bob.get(0), alice.get(0), alice.get(1), bob.get(1));
+            assertThat(store.feeds()).hasSize(2);
+        }
+    }
+
+    @Test
+    void repliesAreFoundByTheirThreadRootAndMessagesByType() {
+        try (H2FeedStore store = H2FeedStore.open(dir)) {
+            Message root = store.publish(ALICE, post("root"), SignCap.NONE);
+            Map<String, Object> reply = post("reply");
+            reply.put("root", root.key().toString());
+            Message replyMessage = store.publish(BOB, reply, SignCap.NONE);
+            Map<String, Object> contact = new LinkedHashMap<>();
+            contact.put("type", "contact");
+            contact.put("contact", ALICE.id().toString());
+            contact.put("following", true);
+            Message follow = store.publish(BOB, contact, SignCap.NONE);
+
+            assertThat(store.thread(root.key(), 10)).extracting(StoredMessage::message).containsExactly(replyMessage);
+            assertThat(store.byType("contact", 10)).extracting(StoredMessage::message).containsExactly(follow);
+            assertThat(store.byType("post", 10)).hasSize(2);
+        }
+    }
+
+    static List<Message> chain(Identity identity, int count) {
+        List<Message> messages = new ArrayList<>();
+        FeedState state = null;
+        for (int i = 1; i <= count; i++) {
+            Message message = MessageSigner.sign(identity, state, post("message " + i), 1_600_000_000_000.0 + i, SignCap.NONE);
+            messages.add(message);
+            state = FeedState.of(message);
+        }
+        return messages;
+    }
+
+    static Map<String, Object> post(String text) {
+        Map<String, Object> content = new LinkedHashMap<>();
+        content.put("type", "post");
+        content.put("text", text);
+        return content;
+    }
+
+    static byte[] seed(int fill) {
+        byte[] seed = new byte[32];
+        Arrays.fill(seed, (byte) fill);
+        return seed;
+    }
+}

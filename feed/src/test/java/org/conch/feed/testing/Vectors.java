@@ -1,0 +1,35 @@
+package org.conch.feed.testing;
+
+import org.junit.jupiter.api.Assumptions;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+/**
+ * The shared test vectors, read in place from {@code ../shared/vectors} beside the project (never
+ * copied in). On a clone without that folder the tests that need it report themselves skipped,
+ * naming the folder they looked for.
+ */
+public final class Vectors {
+    private Vectors() {
+    }
+
+    /** The vectors root: system property {@code conch.vectors}, else ../shared/vectors from the repo root. */
+    public static Path root() {
+        String configured = System.getProperty("conch.vectors");
+        if (configured != null && !configured.isBlank()) {
+            return Paths.get(configured).toAbsolutePath().normalize();
+        }
+        // Tests run in the module directory; the repo root is its parent.
+        return Paths.get("").toAbsolutePath().getParent().resolve("../shared/vectors").normalize();
+    }
+
+    /** A vector folder, or a skipped test that says which folder is missing. */
+    public static Path folder(String name) {
+        Path folder = root().resolve(name);
+        Assumptions.assumeTrue(Files.isDirectory(folder),
+                "shared test vectors not found: " + folder + " (clone with ../shared beside the project)");
+        return folder;
+    }
+}

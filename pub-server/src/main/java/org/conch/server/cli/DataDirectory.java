@@ -1,0 +1,80 @@
+package org.conch.server.cli;
+
+import org.conch.feed.Identity;
+import org.conch.feed.store.H2FeedStore;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.regex.Pattern;
+
+/**
+ * conch's data directory: {@code secret} (the identity, in ssb-keys' format) and {@code store/} (the
+ * H2 feed store). A directory without a secret has not been initialised: commands that need one say so
+ * instead of silently creating a store in a mistyped path.
+ */
+final class DataDirectory {
+    static final String SECRET_FILE = "secret";
+    static final String STORE_DIRECTORY = "store";
+    private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9_./~:@%+=,-]+");
+
+    private final Path root;
+
+    DataDirectory(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    Path root() {
+        return root;
+    }
+
+    Path secretFile() {
+        return root.resolve(SECRET_FILE);
+    }
+
+    Path storeDirectory() {
+        return root.resolve(STORE_DIRECTORY);
+    }
+
+    boolean hasIdentity() {
+        return Files.exists(secretFile());
+    }
+
+    /** The local identity; a directory without one is an error that says how to make one. */
+    Identity identity() {
+        if (!hasIdentity()) {
+            throw new CliException("no identity in " + root + ": run `conch init --data " + shellQuoted(root) + "` first",
+                    ExitCodes.FAILED);
+        }
+        return Identity.load(secretFile());
+    }
+
+    /** Opens the store of an initialised directory; the caller closes it. */
+    H2FeedStore openStore() {
+        identity(); // fails clearly before any store files appear in a directory that is not conch's
+        return H2FeedStore.open(storeDirectory());
+    }
+
+    /** Creates the directory, readable by its owner only when conch creates it (it will hold the secret). */
+    void create() {
+        try {
+            if (Files.isDirectory(root)) return;
+            Files.createDirectories(root);
+            try {
+                Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx------"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system: the secret file's own permissions are all we can set
+            }
+        } catch (IOException e) {
+            throw new CliException("cannot create the data directory " + root + ": " + org.conch.feed.io.IoErrors.describe(e),
+                    ExitCodes.FAILED, e);
+        }
+    }
+
+    /** The path as it would be typed into a shell, so that the hint in an error can be pasted. */
+    static String shellQuoted(Path path) {
+        String text = path.toString();
+        return SHELL_SAFE.matcher(text).matches() ? text : "'" + text.replace("'", "'\\''") + "'";
+    }
+}

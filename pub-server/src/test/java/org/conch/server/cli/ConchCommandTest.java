@@ -1,0 +1,367 @@
+package org.conch.server.cli;
+
+import org.conch.feed.json.Json;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The CLI verbs of issue 2, run in-process as a user would type them. */
+class ConchCommandTest {
+    private static final String FEED_ID = "@[A-Za-z0-9+/]{43}=\\.ed25519";
+    private static final String MESSAGE_KEY = "%[A-Za-z0-9+/]{43}=\\.sha256";
+
+    @TempDir
+    Path temp;
+
+    private Path data;
+
+    /** What one run of conch printed and returned. */
+    record Run(int exitCode, String out, String err) {
+        List<String> outLines() {
+            return out.isEmpty() ? List.of() : List.of(out.split("\n"));
+        }
+
+        List<String> errLines() {
+            return err.isEmpty() ? List.of() : List.of(err.split("\n"));
+        }
+    }
+
+    private Run conch(String... args) {
+        return conchWithInput("", args);
+    }
+
+    private Run conchWithInput(String stdin, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exitCode = ConchCommand.newCommandLine(Map.of(),
+                        new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                        new PrintWriter(out, true), new PrintWriter(err, true))
+                .execute(args);
+        return new Run(exitCode, out.toString(), err.toString());
+    }
+
+    private String init(Path dataDirectory) {
+        Run init = conch("init", "--data", dataDirectory.toString());
+        assertThat(init.exitCode()).as(init.err()).isZero();
+        return init.out().strip();
+    }
+
+    private String initDefault() {
+        data = temp.resolve("data");
+        return init(data);
+    }
+
+    @Test
+    void init_creates_an_identity_that_whoami_prints() {
+        String id = initDefault();
+
+        Run whoami = conch("whoami", "--data", data.toString());
+
+        assertThat(id).matches(FEED_ID);
+        assertThat(whoami.out().strip()).isEqualTo(id);
+        assertThat(Files.exists(data.resolve("secret"))).isTrue();
+    }
+
+    @Test
+    void the_data_option_works_before_the_verb_too_and_json_gives_an_object() {
+        String id = initDefault();
+
+        Run whoami = conch("--data", data.toString(), "--json", "whoami");
+
+        assertThat(Json.parseObject(whoami.out().strip())).containsEntry("id", id);
+    }
+
+    @Test
+    void init_twice_refuses_to_overwrite_the_secret_with_one_line() throws IOException {
+        String id = initDefault();
+        String secret = Files.readString(data.resolve("secret"));
+
+        Run again = conch("init", "--data", data.toString());
+
+        assertThat(again.exitCode()).isEqualTo(1);
+        assertThat(again.errLines()).singleElement().asString()
+                .startsWith("conch: " + data.resolve("secret") + " already exists (identity " + id + ")")
+                .endsWith("refusing to overwrite an identity");
+        assertThat(again.out()).isEmpty();
+        assertThat(Files.readString(data.resolve("secret"))).isEqualTo(secret);
+    }
+
+    @Test
+    void init_can_adopt_an_existing_ssb_secret() {
+        String id = init(temp.resolve("first"));
+
+        Run adopted = conch("init", "--data", temp.resolve("second").toString(),
+                "--import-secret", temp.resolve("first").resolve("secret").toString());
+
+        assertThat(adopted.exitCode()).isZero();
+        assertThat(adopted.out().strip()).isEqualTo(id);
+    }
+
+    @Test
+    void a_data_directory_without_identity_says_how_to_make_one() {
+        Path empty = temp.resolve("empty");
+
+        Run whoami = conch("whoami", "--data", empty.toString());
+
+        assertThat(whoami.exitCode()).isEqualTo(1);
+        assertThat(whoami.errLines()).containsExactly(
+                "conch: no identity in " + empty + ": run `conch init --data " + empty + "` first");
+        assertThat(Files.exists(empty)).as("nothing is created in a mistyped directory").isFalse();
+    }
+
+    @Test
+    void a_post_published_with_type_and_text_is_listed_by_feed() {
+        String id = initDefault();
+
+        Run publish = conch("publish", "--data", data.toString(), "--type", "post", "--text", "hello, world");
+        Run feed = conch("feed", "--data", data.toString(), id);
+
+        assertThat(publish.exitCode()).as(publish.err()).isZero();
+        String key = publish.out().strip();
+        assertThat(key).matches(MESSAGE_KEY);
+        assertThat(feed.exitCode()).as(feed.err()).isZero();
+        Map<String, Object> kvt = Json.parseObject(feed.outLines().get(0));
+        assertThat(kvt.keySet()).containsExactly("key", "value", "timestamp");
+        assertThat(kvt.get("key")).isEqualTo(key);
+        assertThat(((Map<?, ?>) ((Map<?, ?>) kvt.get("value")).get("content")).get("text")).isEqualTo("hello, world");
+    }
+
+    @Test
+    void publish_takes_content_as_json() {
+        String id = initDefault();
+
+        Run publish = conch("publish", "--data", data.toString(), "--content", "{\"type\":\"vote\",\"vote\":{\"value\":1}}");
+        Run feed = conch("feed", "--data", data.toString(), id);
+
+        assertThat(publish.exitCode()).as(publish.err()).isZero();
+        assertThat(feed.out()).contains("\"type\":\"vote\"").contains(publish.out().strip());
+    }
+
+    @Test
+    void publish_from_a_file_prints_one_key_per_line_in_order() throws IOException {
+        String id = initDefault();
+        Path contents = temp.resolve("posts.jsonl");
+        Files.writeString(contents, """
+                {"type":"post","text":"one"}
+                {"type":"post","text":"two"}
+
+                {"type":"post","text":"three"}
+                """);
+
+        Run publish = conch("publish", "--data", data.toString(), "--from", contents.toString());
+        Run feed = conch("feed", "--data", data.toString(), id);
+
+        assertThat(publish.exitCode()).as(publish.err()).isZero();
+        assertThat(publish.outLines()).hasSize(3).allMatch(line -> line.matches(MESSAGE_KEY));
+        List<Object> feedKeys = new ArrayList<>();
+        List<Object> texts = new ArrayList<>();
+        for (String line : feed.outLines()) {
+            Map<String, Object> kvt = Json.parseObject(line);
+            feedKeys.add(kvt.get("key"));
+            texts.add(((Map<?, ?>) ((Map<?, ?>) kvt.get("value")).get("content")).get("text"));
+        }
+        assertThat(feedKeys).containsExactlyElementsOf(publish.outLines());
+        assertThat(texts).containsExactly("one", "two", "three");
+    }
+
+    @Test
+    void publish_from_a_file_with_a_bad_line_publishes_nothing() throws IOException {
+        String id = initDefault();
+        Path contents = temp.resolve("posts.jsonl");
+        Files.writeString(contents, "{\"type\":\"post\",\"text\":\"fine\"}\n{\"text\":\"no type\"}\n");
+
+        Run publish = conch("publish", "--data", data.toString(), "--from", contents.toString());
+        Run feed = conch("feed", "--data", data.toString(), id);
+
+        assertThat(publish.exitCode()).isEqualTo(1);
+        assertThat(publish.errLines()).containsExactly("conch: " + contents + " line 2: the content must have a \"type\" string");
+        assertThat(feed.out()).isEmpty();
+    }
+
+    @Test
+    void feed_honours_from_seq_and_limit() throws IOException {
+        String id = initDefault();
+        Path contents = temp.resolve("posts.jsonl");
+        Files.writeString(contents, "{\"type\":\"post\",\"text\":\"1\"}\n".repeat(5));
+        List<String> keys = conch("publish", "--data", data.toString(), "--from", contents.toString()).outLines();
+
+        Run feed = conch("feed", "--data", data.toString(), "--from-seq", "2", "--limit", "2", id);
+
+        assertThat(feed.outLines()).extracting(line -> Json.parseObject(line).get("key"))
+                .containsExactly(keys.get(1), keys.get(2));
+    }
+
+    @Test
+    void verify_exits_0_when_every_line_is_valid() throws IOException {
+        Path file = publishedFeedFile(3);
+
+        Run verify = conch("verify", file.toString());
+
+        assertThat(verify.exitCode()).isZero();
+        assertThat(verify.outLines()).hasSize(3)
+                .allSatisfy(line -> assertThat(Json.parseObject(line)).containsEntry("valid", true));
+        assertThat(Json.parseObject(verify.outLines().get(2))).containsEntry("line", 3.0);
+    }
+
+    @Test
+    void verify_exits_1_when_some_lines_are_invalid_and_says_which() throws IOException {
+        Path file = publishedFeedFile(3);
+        List<String> lines = new ArrayList<>(Files.readAllLines(file));
+        lines.remove(1); // a gap: the third message no longer follows
+        Files.write(file, lines);
+
+        Run verify = conch("verify", file.toString());
+
+        assertThat(verify.exitCode()).isEqualTo(1);
+        assertThat(verify.outLines()).hasSize(2);
+        Map<String, Object> second = Json.parseObject(verify.outLines().get(1));
+        assertThat(second).containsEntry("line", 2.0).containsEntry("valid", false);
+        assertThat((String) second.get("error")).contains(":3: sequence does not follow the feed's latest (expected 2)");
+    }
+
+    @Test
+    void verify_exits_2_when_the_file_cannot_be_read() {
+        Path missing = temp.resolve("missing.jsonl");
+
+        Run verify = conch("verify", missing.toString());
+
+        assertThat(verify.exitCode()).isEqualTo(2);
+        assertThat(verify.errLines()).containsExactly("conch: cannot read " + missing + ": no such file or directory");
+    }
+
+    @Test
+    void verify_reads_standard_input_for_a_dash() throws IOException {
+        Path file = publishedFeedFile(2);
+
+        Run verify = conchWithInput(Files.readString(file), "verify", "-");
+
+        assertThat(verify.exitCode()).isZero();
+        assertThat(verify.outLines()).hasSize(2);
+    }
+
+    @Test
+    void an_unknown_option_is_one_line_on_stderr_and_a_usage_exit() {
+        Run run = conch("whoami", "--bogus");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errLines()).containsExactly("conch whoami: Unknown option: '--bogus' (see 'conch whoami --help')");
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void wrong_arguments_are_one_line_each() {
+        initDefault();
+        String[][] wrongArguments = {
+                {"publish", "--data", data.toString()},
+                {"publish", "--data", data.toString(), "--type", "post"},
+                {"publish", "--data", data.toString(), "--content", "{oops"},
+                {"publish", "--data", data.toString(), "--content", "{\"type\":\"post\"}", "--type", "post", "--text", "x"},
+                {"feed", "--data", data.toString(), "@not-a-feed"},
+                {"feed", "--data", data.toString()},
+                {"verify"},
+                {"nonsense"},
+        };
+        for (String[] args : wrongArguments) {
+            Run run = conch(args);
+            assertThat(run.exitCode()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(run.errLines()).as(String.join(" ", args)).hasSize(1);
+        }
+    }
+
+    @Test
+    void every_verb_has_help() {
+        for (String verb : List.of("init", "whoami", "publish", "feed", "verify", "export", "import")) {
+            Run help = conch(verb, "--help");
+            assertThat(help.exitCode()).as(verb).isZero();
+            assertThat(help.out()).as(verb).startsWith("Usage: conch " + verb).contains("--data");
+        }
+        assertThat(conch("--help").out()).contains("init", "whoami", "publish", "feed", "verify", "export", "import");
+    }
+
+    @Test
+    void export_then_import_into_a_second_data_directory_reproduces_the_feed() throws IOException {
+        String id = initDefault();
+        Path contents = temp.resolve("posts.jsonl");
+        Files.writeString(contents, "{\"type\":\"post\",\"text\":\"a\"}\n{\"type\":\"post\",\"text\":\"b\"}\n");
+        conch("publish", "--data", data.toString(), "--from", contents.toString());
+        Path exported = temp.resolve("usb").resolve("feeds.jsonl");
+        Path island = temp.resolve("island");
+        init(island);
+
+        Run export = conch("export", "--data", data.toString(), exported.toString());
+        Run firstImport = conch("import", "--data", island.toString(), exported.toString());
+        Run secondImport = conch("import", "--data", island.toString(), "--json", exported.toString());
+
+        assertThat(export.exitCode()).as(export.err()).isZero();
+        assertThat(export.out().strip()).isEqualTo("exported 2 messages of 1 feed to " + exported);
+        assertThat(firstImport.exitCode()).as(firstImport.err()).isZero();
+        assertThat(firstImport.out().strip())
+                .isEqualTo("processed 2: stored 2, already present 0, forks recorded 0, refused 0");
+        assertThat(Json.parseObject(secondImport.out().strip()))
+                .containsEntry("stored", 0.0).containsEntry("duplicates", 2.0);
+        assertThat(conch("feed", "--data", island.toString(), id).outLines())
+                .isEqualTo(keysOnly(conch("feed", "--data", data.toString(), id).outLines(), island, id));
+    }
+
+    @Test
+    void export_of_one_feed_that_is_not_stored_is_an_error() {
+        initDefault();
+        String other = init(temp.resolve("other"));
+
+        Run export = conch("export", "--data", data.toString(), "--feed", other, temp.resolve("x.jsonl").toString());
+
+        assertThat(export.exitCode()).isEqualTo(1);
+        assertThat(export.errLines()).singleElement().asString().startsWith("conch: no messages of " + other);
+        assertThat(Files.exists(temp.resolve("x.jsonl"))).isFalse();
+    }
+
+    @Test
+    void import_lists_refused_lines_and_exits_1() throws IOException {
+        initDefault();
+        Path file = publishedFeedFile(3);
+        List<String> lines = new ArrayList<>(Files.readAllLines(file));
+        lines.remove(1);
+        Files.write(file, lines);
+
+        Run imported = conch("import", "--data", data.toString(), file.toString());
+
+        assertThat(imported.exitCode()).isEqualTo(1);
+        assertThat(imported.out().strip()).isEqualTo("processed 2: stored 1, already present 0, forks recorded 0, refused 1");
+        assertThat(imported.errLines()).singleElement().asString()
+                .startsWith("conch: line 2 refused: @").contains(":3: sequence does not follow");
+    }
+
+    /** The same messages as printed by the other store: keys equal, receive timestamps are each store's own. */
+    private List<String> keysOnly(List<String> original, Path island, String id) {
+        List<String> copy = conch("feed", "--data", island.toString(), id).outLines();
+        assertThat(copy).extracting(line -> Json.parseObject(line).get("key"))
+                .isEqualTo(original.stream().map(line -> Json.parseObject(line).get("key")).toList());
+        assertThat(copy).extracting(line -> Json.parseObject(line).get("value"))
+                .isEqualTo(original.stream().map(line -> Json.parseObject(line).get("value")).toList());
+        return copy;
+    }
+
+    /** A file of a fresh feed's messages as `conch feed` prints them. */
+    private Path publishedFeedFile(int messages) throws IOException {
+        Path source = temp.resolve("source-" + messages);
+        String id = init(source);
+        Path contents = temp.resolve("contents-" + messages + ".jsonl");
+        Files.writeString(contents, "{\"type\":\"post\",\"text\":\"hi\"}\n".repeat(messages));
+        assertThat(conch("publish", "--data", source.toString(), "--from", contents.toString()).exitCode()).isZero();
+        Path file = temp.resolve("feed-" + messages + ".jsonl");
+        Files.writeString(file, conch("feed", "--data", source.toString(), id).out());
+        return file;
+    }
+}
