@@ -1,0 +1,42 @@
+package org.conch.gossip.crypto;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** libsodium's crypto_auth: HMAC-SHA-512 truncated to 32 bytes; the hello of the handshake carries one. */
+class HmacTest {
+    private static final PythonVectors VECTORS = PythonVectors.load();
+
+    @Test
+    void theClientAndServerHellosStartWithTheHmacOfTheirEphemeralKeys() {
+        byte[] networkKey = VECTORS.get("network_identifier");
+        assertThat(Hmac.auth(networkKey, VECTORS.get("client_ephemeral_pk")))
+                .isEqualTo(Arrays.copyOf(VECTORS.get("msg1_client_hello"), Hmac.TAG_SIZE));
+        assertThat(Hmac.auth(networkKey, VECTORS.get("server_ephemeral_pk")))
+                .isEqualTo(Arrays.copyOf(VECTORS.get("msg2_server_hello"), Hmac.TAG_SIZE));
+    }
+
+    @Test
+    void verifyAcceptsOnlyTheExactTag() {
+        byte[] key = SecretBoxTest.random(32, 9);
+        byte[] message = "hello".getBytes();
+        byte[] tag = Hmac.auth(key, message);
+
+        assertThat(Hmac.verify(tag, key, message)).isTrue();
+        for (int i = 0; i < tag.length; i++) {
+            byte[] tampered = tag.clone();
+            tampered[i] ^= 0x40;
+            assertThat(Hmac.verify(tampered, key, message)).isFalse();
+        }
+        assertThat(Hmac.verify(Arrays.copyOf(tag, 31), key, message)).isFalse();
+    }
+
+    @Test
+    void theKeyHas32Bytes() {
+        assertThatThrownBy(() -> Hmac.auth(new byte[16], new byte[0])).isInstanceOf(IllegalArgumentException.class);
+    }
+}

@@ -1,0 +1,33 @@
+package org.conch.gossip.crypto;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.conch.feed.testing.Vectors;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HexFormat;
+
+/** The handshake constants of {@code python-secret-handshake}, which also exercise each primitive. */
+final class PythonVectors {
+    private final JsonNode handshake;
+
+    private PythonVectors(JsonNode handshake) {
+        this.handshake = handshake;
+    }
+
+    static PythonVectors load() {
+        try {
+            return new PythonVectors(new ObjectMapper().readTree(Vectors.folder("python-secret-handshake")
+                    .resolve("shs_boxstream_vectors.json").toFile()).get("handshake"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    byte[] get(String field) {
+        JsonNode value = handshake.get(field);
+        if (value == null) throw new IllegalArgumentException("no field " + field + " in the vectors");
+        return HexFormat.of().parseHex(value.asText());
+    }
+}

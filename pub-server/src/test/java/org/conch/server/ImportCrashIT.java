@@ -1,0 +1,131 @@
+package org.conch.server;
+
+import org.conch.feed.FeedState;
+import org.conch.feed.Message;
+import org.conch.feed.MessageId;
+import org.conch.feed.MessageValidator;
+import org.conch.feed.SignCap;
+import org.conch.feed.json.Json;
+import org.conch.feed.store.FeedStore;
+import org.conch.feed.store.H2FeedStore;
+import org.conch.server.bench.SyntheticFeeds;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Kills {@code conch import} with SIGKILL in the middle of a large import, several times, and checks
+ * after each restart that the store lost nothing the import had acknowledged (its progress lines
+ * are printed only after a batch is durable) and that every feed still validates from sequence 1.
+ */
+class ImportCrashIT {
+    private static final int MESSAGES = 60_000;
+    private static final int FEEDS = 30;
+    private static final int KILLS = 3;
+    private static final Pattern PROGRESS = Pattern.compile("conch: import: ([0-9,]+) messages? processed");
+
+    @TempDir
+    Path work;
+
+    @Test
+    void aKilledImportLosesNothingAcknowledgedAndLeavesEveryFeedValid() throws Exception {
+        Path file = work.resolve("feeds.jsonl");
+        SyntheticFeeds.write(file, MESSAGES, FEEDS, progress -> { });
+        List<MessageId> keys = keysOf(file);
+        Path data = work.resolve("data");
+        assertThat(conch("--data", data.toString(), "init").waitFor()).isZero();
+
+        Random random = new Random(42);
+        long acknowledgedBefore = 0;
+        for (int kill = 1; kill <= KILLS; kill++) {
+            Process importing = conchImport(data, file);
+            long acknowledged = acknowledgedBefore;
+            try (BufferedReader stderr = importing.errorReader(StandardCharsets.UTF_8)) {
+                // Kill right after the kill-th progress line of this run, plus a random moment of the next batch.
+                int progressLines = 0;
+                String line;
+                while ((line = stderr.readLine()) != null) {
+                    Matcher progress = PROGRESS.matcher(line);
+                    if (progress.find()) {
+                        acknowledged = Math.max(acknowledged, Long.parseLong(progress.group(1).replace(",", "")));
+                        if (++progressLines == kill) break;
+                    }
+                }
+                Thread.sleep(random.nextInt(150));
+                importing.destroyForcibly(); // SIGKILL on Linux
+                assertThat(importing.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            }
+            assertThat(acknowledged).as("import %d acknowledged messages before the kill", kill).isGreaterThan(acknowledgedBefore);
+            checkStore(data, keys, acknowledged);
+            acknowledgedBefore = acknowledged;
+        }
+
+        Process finish = conchImport(data, file);
+        finish.errorReader(StandardCharsets.UTF_8).transferTo(java.io.Writer.nullWriter());
+        assertThat(finish.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(finish.exitValue()).isZero();
+        checkStore(data, keys, MESSAGES);
+        try (H2FeedStore store = H2FeedStore.open(data.resolve("store"))) {
+            assertThat(store.messageCount()).isEqualTo(MESSAGES);
+        }
+    }
+
+    /** Every acknowledged message is stored, and every stored feed validates from sequence 1 without a gap. */
+    private static void checkStore(Path data, List<MessageId> keys, long acknowledged) {
+        try (H2FeedStore store = H2FeedStore.open(data.resolve("store"))) {
+            for (int i = 0; i < acknowledged; i++) {
+                assertThat(store.get(keys.get(i))).as("acknowledged message on line %d", i + 1).isPresent();
+            }
+            long total = 0;
+            for (FeedStore.FeedSummary feed : store.feeds()) {
+                FeedState[] state = {null};
+                long[] expectedSequence = {1};
+                store.forEachInFeed(feed.feed(), 1, 0, stored -> {
+                    Message message = stored.message();
+                    assertThat(message.sequence()).isEqualTo(expectedSequence[0]++);
+                    Message revalidated = MessageValidator.validate(state[0], message.value(), SignCap.NONE);
+                    assertThat(revalidated.key()).isEqualTo(message.key());
+                    state[0] = FeedState.of(revalidated);
+                });
+                assertThat(expectedSequence[0] - 1).isEqualTo(feed.latestSequence());
+                total += feed.latestSequence();
+            }
+            assertThat(total).isEqualTo(store.messageCount()).isGreaterThanOrEqualTo(acknowledged);
+        }
+    }
+
+    private static List<MessageId> keysOf(Path file) throws IOException {
+        List<MessageId> keys = new ArrayList<>(MESSAGES);
+        for (String line : Files.readAllLines(file)) {
+            keys.add(MessageValidator.idOf(Json.parseObject(line)));
+        }
+        return keys;
+    }
+
+    private static Process conchImport(Path data, Path file) throws IOException {
+        return conch("--data", data.toString(), "import", file.toString());
+    }
+
+    private static Process conch(String... args) throws IOException {
+        Path jar = Paths.get("target", "conch.jar").toAbsolutePath();
+        assertThat(jar).as("the conch jar is built in the package phase, before integration tests").exists();
+        List<String> command = new ArrayList<>(List.of(
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-jar", jar.toString()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    }
+}
