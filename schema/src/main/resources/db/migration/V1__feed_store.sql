@@ -1,5 +1,5 @@
 -- The feed store. Designed for the append path: integer surrogate ids for authors, binary hashes,
--- no index on a random key other than the 8-byte prefix needed to find a message by id.
+-- and no index on a random key that every append must update.
 
 -- Every author the store has seen, numbered densely so the log can refer to it in 4 bytes.
 CREATE TABLE author (
@@ -14,19 +14,39 @@ CREATE TABLE message (
     author_id   INT          NOT NULL,
     seq         INT          NOT NULL,               -- ssb-validate limits sequences to 32 bits
     msg_key     BINARY(32)   NOT NULL,               -- sha256 of the signed JSON (the %id)
-    key_prefix  BIGINT       NOT NULL,               -- first 8 bytes of msg_key: a small index for lookups by id
     claimed_ts  DOUBLE PRECISION,                    -- the author's timestamp; NULL when not a number
     received_ts DOUBLE PRECISION NOT NULL,           -- local receive time, strictly increasing
     msg_type    VARCHAR(52),                         -- content.type; NULL for private messages
-    root        BINARY(32),                          -- content.root when it is a message id (threads)
     body        VARBINARY(65535) NOT NULL            -- the value as compact JSON, UTF-8
     -- No foreign key to author: the single writer inserts the author first, and a per-row check
     -- would cost the append path a lookup for nothing.
 );
 CREATE UNIQUE INDEX message_by_author_seq ON message (author_id, seq);
-CREATE INDEX message_by_key ON message (key_prefix);
-CREATE INDEX message_by_root ON message (root);
+
+-- Lookups by message id. Ids are random, so indexing each append at once would rewrite pages all
+-- over the index on every commit; instead the store keeps the newest ids in memory and adds them
+-- here in large sorted batches. Which log entries are indexed is recorded in store_state, so the
+-- ids of a store that was killed before a batch are found again in the log when it reopens.
+CREATE TABLE message_key (
+    key_prefix  BIGINT       NOT NULL,               -- first 8 bytes of msg_key
+    log_seq     BIGINT       NOT NULL,
+    PRIMARY KEY (key_prefix, log_seq)
+);
+
+CREATE TABLE store_state (
+    name        VARCHAR(64)  NOT NULL PRIMARY KEY,
+    num         BIGINT       NOT NULL
+);
+INSERT INTO store_state (name, num) VALUES ('keys_indexed_through', 0);
 CREATE INDEX message_by_type ON message (msg_type, log_seq);
+
+-- Threads: the messages whose content.root names a message id. A table of its own rather than an
+-- index on the log, so the many messages that are no reply cost the append path nothing.
+CREATE TABLE reply (
+    root        BINARY(32)   NOT NULL,
+    log_seq     BIGINT       NOT NULL,
+    PRIMARY KEY (root, log_seq)
+);
 
 -- Proof of forks: signed messages that conflict with the stored chain of their feed. Never in the log.
 CREATE TABLE fork (

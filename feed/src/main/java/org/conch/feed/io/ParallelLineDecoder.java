@@ -10,6 +10,7 @@ import org.conch.feed.json.Json;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.Reader;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,11 +25,16 @@ import java.util.function.Consumer;
 /**
  * Streams a JSON-lines file of messages in chunks and runs the expensive, state-free part of
  * validation (parsing, canonical JSON, the signature) on a small pool, while the caller's thread
- * works through the previous chunk in line order. At most three chunks are in memory at once.
+ * works through an earlier chunk in line order. At most four chunks are in memory at once.
  */
 final class ParallelLineDecoder implements AutoCloseable {
     /** Slices per worker in a chunk: small enough to even out uneven lines, large enough to be cheap. */
     private static final int SLICES_PER_THREAD = 4;
+    /**
+     * Chunks validated ahead of the one the caller is working through: with two, the pool always has
+     * work queued while the caller appends, so neither side waits for the other.
+     */
+    private static final int CHUNKS_AHEAD = 2;
 
     private final SignCap cap;
     private final int chunkSize;
@@ -53,7 +59,7 @@ final class ParallelLineDecoder implements AutoCloseable {
     long decode(Reader input, Consumer<List<DecodedLine>> chunkConsumer) throws IOException {
         JsonLineReader lines = new JsonLineReader(input);
         long blankLines = 0;
-        List<Future<List<DecodedLine>>> pending = null;
+        ArrayDeque<List<Future<List<DecodedLine>>>> pending = new ArrayDeque<>();
         while (true) {
             List<JsonLineReader.Line> chunk = new ArrayList<>(chunkSize);
             JsonLineReader.Line line;
@@ -62,11 +68,10 @@ final class ParallelLineDecoder implements AutoCloseable {
                 else chunk.add(line);
             }
             if (chunk.isEmpty()) break;
-            List<Future<List<DecodedLine>>> submitted = submit(chunk);
-            if (pending != null) chunkConsumer.accept(collect(pending));
-            pending = submitted;
+            pending.add(submit(chunk));
+            if (pending.size() > CHUNKS_AHEAD) chunkConsumer.accept(collect(pending.poll()));
         }
-        if (pending != null) chunkConsumer.accept(collect(pending));
+        while (!pending.isEmpty()) chunkConsumer.accept(collect(pending.poll()));
         return blankLines;
     }
 

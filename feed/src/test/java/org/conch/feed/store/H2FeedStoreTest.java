@@ -123,6 +123,27 @@ class H2FeedStoreTest {
     }
 
     @Test
+    void messagesAreFoundByIdBeforeAndAfterTheirIdsAreIndexedAndAfterACrash() {
+        List<Message> feed = chain(ALICE, 25);
+        try (H2FeedStore store = H2FeedStore.open(dir, false, 10)) {
+            store.append(feed.subList(0, 12)); // 12 ids: indexed in one batch
+            store.append(feed.subList(12, 15)); // 3 ids: held in memory
+            for (Message message : feed.subList(0, 15)) {
+                assertThat(store.get(message.key())).as("seq %d", message.sequence()).isPresent();
+            }
+            assertThat(store.get(feed.get(20).key())).isEmpty();
+        }
+        // Reopened, ids never indexed are found again from the log.
+        try (H2FeedStore store = H2FeedStore.open(dir, false, 10)) {
+            store.append(feed.subList(15, 25));
+            for (Message message : feed) {
+                assertThat(store.get(message.key())).as("seq %d", message.sequence())
+                        .hasValueSatisfying(stored -> assertThat(stored.message().key()).isEqualTo(message.key()));
+            }
+        }
+    }
+
+    @Test
     void theLogKeepsReceiveOrderAcrossFeeds() {
         List<Message> alice = chain(ALICE, 2);
         List<Message> bob = chain(BOB, 2);
