@@ -59,6 +59,13 @@ public interface FeedStore extends AutoCloseable {
 
     long messageCount();
 
+    /**
+     * Calls {@code listener} with every message appended from now on (STORED, not duplicates or
+     * forks), in log order, once it is durable. It runs on the appending thread and must not block:
+     * hand the message to your own thread. Closing the returned handle stops the calls.
+     */
+    AutoCloseable subscribe(Consumer<StoredMessage> listener);
+
     @Override
     void close();
 

@@ -62,6 +62,7 @@ public final class H2FeedStore implements FeedStore {
     private final Map<FeedId, Double> lastPublishedTimestamp = new HashMap<>();
     /** Ids of logged messages not yet in message_key, with their log positions; see the schema. */
     private final Map<MessageId, Long> unindexedKeys = new ConcurrentHashMap<>();
+    private final List<Consumer<StoredMessage>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
     /** The latest message of a feed and the author's surrogate id. */
@@ -254,13 +255,27 @@ public final class H2FeedStore implements FeedStore {
             throw new StoreException("append of " + messages.size() + " messages failed and was rolled back: " + e.getMessage(), e);
         }
         long stored = nextLogSequence;
+        List<StoredMessage> appended = new ArrayList<>();
         for (Outcome outcome : outcomes) {
-            if (outcome.status() == Status.STORED) unindexedKeys.put(outcome.message().key(), stored++);
+            if (outcome.status() != Status.STORED) continue;
+            unindexedKeys.put(outcome.message().key(), stored);
+            if (!listeners.isEmpty()) appended.add(new StoredMessage(stored, outcome.message(), receivedAt));
+            stored++;
         }
         heads.putAll(staged);
         nextLogSequence = logSequence;
         if (unindexedKeys.size() >= keyIndexBatch) {
             indexKeys();
+        }
+        for (StoredMessage message : appended) {
+            for (Consumer<StoredMessage> listener : listeners) {
+                try {
+                    listener.accept(message);
+                } catch (RuntimeException e) {
+                    // A listener's bug must not turn a durable append into a reported failure.
+                    org.slf4j.LoggerFactory.getLogger(H2FeedStore.class).warn("append listener failed on {}: {}", message.message(), e.toString());
+                }
+            }
         }
         nextAuthorId = authorId;
         lastReceivedAt = receivedAt;
@@ -511,6 +526,12 @@ public final class H2FeedStore implements FeedStore {
         } finally {
             writeLock.unlock();
         }
+    }
+
+    @Override
+    public AutoCloseable subscribe(Consumer<StoredMessage> listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
     }
 
     /** Where the database files are. */

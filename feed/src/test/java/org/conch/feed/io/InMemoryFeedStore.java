@@ -30,6 +30,7 @@ import java.util.function.Consumer;
  */
 public final class InMemoryFeedStore implements FeedStore {
     private final List<StoredMessage> log = new ArrayList<>();
+    private final List<java.util.function.Consumer<StoredMessage>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<MessageId, StoredMessage> byKey = new HashMap<>();
     private final Map<FeedId, List<StoredMessage>> feeds = new LinkedHashMap<>();
     private final Map<MessageId, Fork> forks = new LinkedHashMap<>();
@@ -60,6 +61,7 @@ public final class InMemoryFeedStore implements FeedStore {
         }
         StoredMessage stored = new StoredMessage(log.size() + 1, message, nextReceiveTime());
         log.add(stored);
+        listeners.forEach(listener -> listener.accept(stored));
         byKey.put(message.key(), stored);
         feed.add(stored);
         return new Outcome(message, Status.STORED, null);
@@ -141,6 +143,12 @@ public final class InMemoryFeedStore implements FeedStore {
         List<StoredMessage> newestFirst = new ArrayList<>(log);
         java.util.Collections.reverse(newestFirst);
         return newestFirst.stream().filter(stored -> type.equals(stored.message().type())).limit(limit).toList();
+    }
+
+    @Override
+    public AutoCloseable subscribe(java.util.function.Consumer<StoredMessage> listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
     }
 
     @Override

@@ -144,6 +144,21 @@ class H2FeedStoreTest {
     }
 
     @Test
+    void subscribersHearOfEachNewlyStoredMessageOnceInLogOrder() throws Exception {
+        List<Message> feed = chain(ALICE, 3);
+        List<StoredMessage> heard = new ArrayList<>();
+        try (H2FeedStore store = H2FeedStore.open(dir)) {
+            AutoCloseable subscription = store.subscribe(heard::add);
+            store.append(feed.subList(0, 2));
+            store.append(feed.subList(0, 2)); // duplicates: nothing new
+            subscription.close();
+            store.append(feed.subList(2, 3));
+        }
+        assertThat(heard).extracting(StoredMessage::message).containsExactly(feed.get(0), feed.get(1));
+        assertThat(heard).extracting(StoredMessage::logSequence).containsExactly(1L, 2L);
+    }
+
+    @Test
     void theLogKeepsReceiveOrderAcrossFeeds() {
         List<Message> alice = chain(ALICE, 2);
         List<Message> bob = chain(BOB, 2);
