@@ -147,8 +147,8 @@ function classicStack () {
       conns.delete(address)
       rpc.close(true, (err) => cb(err, true))
     },
-    feed (id, seq, cb) {
-      pull(ssb.createHistoryStream({ id, seq: seq || 0, keys: false }), pull.collect(cb))
+    feed (id, seq, keys, cb) {
+      pull(ssb.createHistoryStream({ id, seq: seq || 0, keys: !!keys }), pull.collect(cb))
     },
     latest (id, cb) {
       ssb.getLatest(id, (err, kv) => {
@@ -213,13 +213,13 @@ function manyverseStack () {
       })
     },
     disconnect (address, cb) { ssb.conn.disconnect(address, (err, ok) => cb(err, !!ok)) },
-    feed (id, seq, cb) {
+    feed (id, seq, keys, cb) {
       // ssb-db2's createHistoryStream orders by timestamp, and ssb-db2 gives messages published
       // (or received) in the same millisecond equal timestamps, so it can return a feed out of
       // sequence order (also to remote peers calling createHistoryStream!). Sort here.
-      pull(ssb.createHistoryStream({ id, seq: seq || 0, keys: false }), pull.collect((err, msgs) => {
+      pull(ssb.createHistoryStream({ id, seq: seq || 0, keys: !!keys }), pull.collect((err, msgs) => {
         if (err) return cb(err)
-        cb(null, msgs.sort((x, y) => x.sequence - y.sequence))
+        cb(null, msgs.sort((x, y) => (x.value || x).sequence - (y.value || y).sequence))
       }))
     },
     latest (id, cb) {
@@ -297,7 +297,7 @@ async function handle (req) {
     case 'connect': return p(a.connect, req.address)
     case 'disconnect': return p(a.disconnect, req.address)
     case 'peers': return p(a.peers)
-    case 'feed': return p(a.feed, need(req.feed), req.seq)
+    case 'feed': return p(a.feed, need(req.feed), req.seq, req.keys)
     case 'latest': return p(a.latest, need(req.feed))
     case 'waitFor': {
       const deadline = Date.now() + (req.timeoutMs || 30000)

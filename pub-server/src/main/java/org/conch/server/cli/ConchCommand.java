@@ -41,6 +41,7 @@ import java.util.concurrent.Callable;
                 VerifyCommand.class,
                 ExportCommand.class,
                 ImportCommand.class,
+                ServeCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
