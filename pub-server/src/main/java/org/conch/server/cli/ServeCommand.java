@@ -64,6 +64,9 @@ final class ServeCommand extends VerbCommand {
             description = "The secret-handshake network key of a test network (default: the main network's).")
     private String networkKey;
 
+    @Option(names = "--init", description = "Create the data directory and a new identity first if it has none.")
+    private boolean init;
+
     @Override
     public Integer call() throws Exception {
         if (port < 0 || port > 65535) throw wrongArgument("--port must be between 0 and 65535, got " + port);
@@ -80,6 +83,12 @@ final class ServeCommand extends VerbCommand {
             gossipConfig = gossipConfig.withNetworkKey(key);
         }
 
+        if (init && !dataDirectory().hasIdentity()) {
+            Identity created = Identity.generate();
+            dataDirectory().create();
+            created.save(dataDirectory().secretFile());
+            err().println("conch: created identity " + created.id() + " in " + dataDirectory().root());
+        }
         Identity identity = dataDirectory().identity();
         H2FeedStore store = dataDirectory().openStore();
         ExecutorService workers = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
