@@ -301,6 +301,9 @@ public final class PeerReplication {
 
     private void deliverAppended() {
         appendedScheduled.set(false);
+        if (sessionGone()) {
+            return;
+        }
         StoredMessage message;
         while ((message = appended.poll()) != null) {
             if (closed) {
@@ -325,6 +328,9 @@ public final class PeerReplication {
             return;
         }
         execute(() -> {
+            if (sessionGone()) {
+                return;
+            }
             if (closed || !begun && ebt == null) {
                 replicationSet = set;
                 return;
@@ -339,13 +345,24 @@ public final class PeerReplication {
         });
     }
 
-    /** This connection's status, taken on its thread. */
+    /**
+     * A safety net for a caller that forgets {@link #close()}: once the session is closed, the next
+     * event on this connection closes replication. Connection thread.
+     */
+    private boolean sessionGone() {
+        if (!closed && session.isClosed()) {
+            close();
+        }
+        return closed;
+    }
+
+    /** This connection's status, taken on its thread; null once the connection is gone. */
     public CompletionStage<ReplicationStatus.Peer> snapshot() {
         CompletableFuture<ReplicationStatus.Peer> result = new CompletableFuture<>();
         try {
             context.execute(() -> {
                 try {
-                    result.complete(snapshotNow());
+                    result.complete(sessionGone() ? null : snapshotNow());
                 } catch (RuntimeException e) {
                     result.completeExceptionally(e);
                 }

@@ -8,7 +8,6 @@ import org.conch.gossip.muxrpc.StreamListener;
 import org.conch.gossip.muxrpc.Substream;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -93,10 +92,5 @@ public final class ReplicationHandlers {
         @Override
         public void onEnd(Substream stream, GossipException error) {
         }
-    }
-
-    /** For tests and callers that want the list: the dotted names registered by {@link #register}. */
-    public static List<String> methodNames() {
-        return List.of("manifest", "whoami", "gossip.ping", "createHistoryStream", "ebt.replicate", "ebt.clock");
     }
 }

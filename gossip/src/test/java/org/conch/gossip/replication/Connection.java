@@ -19,7 +19,13 @@ final class Connection implements AutoCloseable {
 
     /** Connects and attaches replication (the dialled side first, as a server is ready before it reads). */
     static Connection open(Node dialler, Node dialled) {
+        return open(dialler, dialled, wire -> { });
+    }
+
+    /** Connects, lets the test set up the wire, then attaches replication. */
+    static Connection open(Node dialler, Node dialled, java.util.function.Consumer<Wire> beforeAttach) {
         Connection connection = new Connection(dialler, dialled);
+        beforeAttach.accept(connection.wire);
         connection.wire.b.run(() -> connection.atDialled =
                 dialled.service.attach(connection.wire.b.session, connection.wire.b.thread, false));
         connection.wire.a.run(() -> connection.atDialler =

@@ -239,4 +239,20 @@ class EbtReplicationTest {
             assertThat(Json.parse(text)).isInstanceOf(Map.class);
         }
     }
+
+    @Test
+    void sendingWaitsWhileTheTransportIsFull() {
+        alice.follow(carol.id());
+        bob.posts(carol, 600, "carol ");
+        bob.follow(alice.id());
+        try (Connection connection = Connection.open(alice, bob, wire -> wire.b.queueFull = true)) {
+            Node.await("alice's notes reach bob", () -> connection.wire.a.sent.stream()
+                    .anyMatch(p -> p.stream() && p.value() instanceof Map<?, ?> m && m.containsKey(carol.id().toString())));
+            connection.wire.b.run(() -> { });
+            connection.wire.a.run(() -> { });
+            assertThat(alice.seq(carol.id())).isZero();
+            connection.wire.b.drain();
+            Node.await("all of carol", () -> alice.seq(carol.id()) == 600);
+        }
+    }
 }

@@ -143,6 +143,9 @@ class HistoryStreamTest {
         Collector live = call(options("id", carol.id().toString(), "seq", 9.0, "live", true, "keys", false));
         Collector onlyNew = call(options("id", carol.id().toString(), "live", true, "old", false, "keys", false));
         live.awaitItems(2);
+        // the server serves calls in order: once a later call ended, onlyNew is open (old: false counts from then)
+        Collector barrier = call(options("id", carol.id().toString(), "limit", 1.0));
+        barrier.awaitEnd();
         Message eleven = server.post(carol, "carol 10");
         Message twelve = server.post(carol, "carol 11");
         live.awaitItems(4);

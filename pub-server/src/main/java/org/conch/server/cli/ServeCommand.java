@@ -99,8 +99,10 @@ final class ServeCommand extends VerbCommand {
         MethodRegistry methods = ReplicationHandlers.register(new MethodRegistry(), replication);
         GossipNode node = GossipNode.create(vertx, identity, gossipConfig)
                 .methods(methods)
-                .onConnection(connection -> replication.attach(connection.session(),
-                        connection::runOnContext, connection.isClient()));
+                .onConnection(connection -> {
+                    var peer = replication.attach(connection.session(), connection::runOnContext, connection.isClient());
+                    connection.closeFuture().onComplete(closed -> peer.close());
+                });
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runnable shutdown = () -> {
