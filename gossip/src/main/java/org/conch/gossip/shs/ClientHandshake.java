@@ -88,8 +88,8 @@ public final class ClientHandshake {
             }
             serverHello = serverHelloMessage.clone();
             byte[] secretKey = ephemeral.secretKey();
-            ab = agree(secretKey, serverEphemeralKey, "the server's ephemeral key");
-            aB = agree(secretKey, serverCurveKey, "the server's public key");
+            ab = KeySchedule.agree(secretKey, serverEphemeralKey, "the server's ephemeral key");
+            aB = KeySchedule.agree(secretKey, serverCurveKey, "the server's public key");
             byte[] signature = Ed25519.sign(identity.seed(), identity.publicKey(),
                     KeySchedule.clientSignedMessage(networkKey, serverPublicKey, ab));
             clientAuthPlaintext = Arrays.copyOf(signature, SecretHandshake.CLIENT_AUTH_PLAINTEXT_SIZE);
@@ -110,7 +110,7 @@ public final class ClientHandshake {
         expect(Step.VERIFY_ACCEPT);
         try {
             KeySchedule.checkSize(serverAccept, SecretHandshake.SERVER_ACCEPT_SIZE, "the server accept (msg4)");
-            byte[] Ab = agree(Curve25519.secretFromEd25519Seed(identity.seed()), serverEphemeralKey,
+            byte[] Ab = KeySchedule.agree(Curve25519.secretFromEd25519Seed(identity.seed()), serverEphemeralKey,
                     "the server's ephemeral key");
             byte[] secret3 = KeySchedule.secret3(networkKey, ab, aB, Ab);
             byte[] signature = SecretBox.open(secret3, KeySchedule.zeroNonce(), serverAccept)
@@ -150,14 +150,6 @@ public final class ClientHandshake {
             throw new IllegalStateException("the client handshake is not complete (" + step + ")");
         }
         return result;
-    }
-
-    private static byte[] agree(byte[] secretKey, byte[] publicKey, String whose) {
-        try {
-            return Curve25519.sharedSecret(secretKey, publicKey);
-        } catch (CryptoException e) {
-            throw new HandshakeException(INVALID_KEY, whose + ": " + e.getMessage(), e);
-        }
     }
 
     private void expect(Step expected) {

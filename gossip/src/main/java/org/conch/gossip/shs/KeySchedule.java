@@ -1,5 +1,7 @@
 package org.conch.gossip.shs;
 
+import org.conch.gossip.crypto.CryptoException;
+import org.conch.gossip.crypto.Curve25519;
 import org.conch.gossip.crypto.Hmac;
 import org.conch.gossip.crypto.SecretBox;
 import org.conch.gossip.crypto.Sha256;
@@ -15,6 +17,15 @@ final class KeySchedule {
     }
 
     /** msg3 and msg4 are each the only box under their key, so they use the all-zero nonce. */
+    /** X25519 between our secret and their public key; a key that yields no usable secret is the peer's fault. */
+    static byte[] agree(byte[] secretKey, byte[] publicKey, String whose) {
+        try {
+            return Curve25519.sharedSecret(secretKey, publicKey);
+        } catch (CryptoException e) {
+            throw new HandshakeException(HandshakeException.Reason.INVALID_KEY, whose + ": " + e.getMessage(), e);
+        }
+    }
+
     static byte[] zeroNonce() {
         return new byte[SecretBox.NONCE_SIZE];
     }

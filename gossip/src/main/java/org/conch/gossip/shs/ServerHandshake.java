@@ -13,7 +13,6 @@ import java.util.function.Predicate;
 
 import static org.conch.gossip.shs.HandshakeException.Reason.CLIENT_AUTHENTICATION_FAILED;
 import static org.conch.gossip.shs.HandshakeException.Reason.CLIENT_REFUSED;
-import static org.conch.gossip.shs.HandshakeException.Reason.INVALID_KEY;
 import static org.conch.gossip.shs.HandshakeException.Reason.WRONG_NETWORK_KEY;
 
 /**
@@ -71,7 +70,7 @@ public final class ServerHandshake {
                 throw new HandshakeException(WRONG_NETWORK_KEY, "the client hello's HMAC does not verify");
             }
             clientHello = clientHelloMessage.clone();
-            ab = agree(ephemeral.secretKey(), clientEphemeralKey, "the client's ephemeral key");
+            ab = KeySchedule.agree(ephemeral.secretKey(), clientEphemeralKey, "the client's ephemeral key");
             serverHello = KeySchedule.hello(networkKey, ephemeral.publicKey());
             step = Step.VERIFY_AUTHENTICATION;
             return serverHello.clone();
@@ -89,7 +88,7 @@ public final class ServerHandshake {
         expect(Step.VERIFY_AUTHENTICATION);
         try {
             KeySchedule.checkSize(clientAuth, SecretHandshake.CLIENT_AUTH_SIZE, "the client authentication (msg3)");
-            byte[] aB = agree(Curve25519.secretFromEd25519Seed(identity.seed()), clientEphemeralKey,
+            byte[] aB = KeySchedule.agree(Curve25519.secretFromEd25519Seed(identity.seed()), clientEphemeralKey,
                     "the client's ephemeral key");
             byte[] plaintext = SecretBox.open(KeySchedule.secret2(networkKey, ab, aB), KeySchedule.zeroNonce(), clientAuth)
                     .orElseThrow(() -> new HandshakeException(CLIENT_AUTHENTICATION_FAILED,
@@ -106,7 +105,7 @@ public final class ServerHandshake {
             } catch (CryptoException e) {
                 throw new HandshakeException(CLIENT_AUTHENTICATION_FAILED, "the client's public key: " + e.getMessage(), e);
             }
-            byte[] Ab = agree(ephemeral.secretKey(), clientCurveKey, "the client's public key");
+            byte[] Ab = KeySchedule.agree(ephemeral.secretKey(), clientCurveKey, "the client's public key");
             if (!authorizer.test(clientPublicKey.clone())) {
                 throw new HandshakeException(CLIENT_REFUSED, org.conch.feed.FeedId.of(clientPublicKey).toString());
             }
@@ -147,14 +146,6 @@ public final class ServerHandshake {
             throw new IllegalStateException("the server handshake is not complete (" + step + ")");
         }
         return result;
-    }
-
-    private static byte[] agree(byte[] secretKey, byte[] publicKey, String whose) {
-        try {
-            return Curve25519.sharedSecret(secretKey, publicKey);
-        } catch (CryptoException e) {
-            throw new HandshakeException(INVALID_KEY, whose + ": " + e.getMessage(), e);
-        }
     }
 
     private void expect(Step expected) {
