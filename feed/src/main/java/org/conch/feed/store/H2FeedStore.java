@@ -113,6 +113,7 @@ public final class H2FeedStore implements FeedStore {
         pool.setMaxConnections(16);
         try {
             Flyway.configure()
+                    .loggers("slf4j") // through conch's logging, not java.util.logging on stderr
                     .dataSource(url, "conch", "")
                     .locations("classpath:db/migration")
                     .load()
