@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,13 +48,12 @@ class ImportCrashIT {
         Path data = work.resolve("data");
         assertThat(conch("--data", data.toString(), "init").waitFor()).isZero();
 
-        Random random = new Random(42);
         long acknowledgedBefore = 0;
         for (int kill = 1; kill <= KILLS; kill++) {
             Process importing = conchImport(data, file);
             long acknowledged = acknowledgedBefore;
             try (BufferedReader stderr = importing.errorReader(StandardCharsets.UTF_8)) {
-                // Kill right after the kill-th progress line of this run, plus a random moment of the next batch.
+                // Kill right after the kill-th progress line of this run, while the next batch is being written.
                 int progressLines = 0;
                 String line;
                 while ((line = stderr.readLine()) != null) {
@@ -65,7 +63,6 @@ class ImportCrashIT {
                         if (++progressLines == kill) break;
                     }
                 }
-                Thread.sleep(random.nextInt(150));
                 importing.destroyForcibly(); // SIGKILL on Linux
                 assertThat(importing.waitFor(30, TimeUnit.SECONDS)).isTrue();
             }

@@ -11,16 +11,12 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.Assumptions;
+import org.conch.feed.testing.Vectors;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -30,12 +26,12 @@ import org.junit.jupiter.api.TestFactory;
  * undefined where the function returns undefined (getKeyFromAddress, parseLink).
  */
 class SsbRefVectorsTest {
-    private static final String CASES = "ssb-ref/cases.json";
+    private static final String CASES = "cases.json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TestFactory
     Stream<DynamicTest> everyCaseAgreesWithSsbRef() throws IOException {
-        Path casesFile = locateVectors().resolve(CASES);
+        Path casesFile = Vectors.folder("ssb-ref").resolve(CASES);
         JsonNode cases = JSON.readTree(casesFile.toFile()).get("cases");
         assertThat(cases).as("cases in %s", casesFile).isNotNull().isNotEmpty();
         return StreamSupport.stream(cases.spliterator(), false).map(testCase -> {
@@ -46,25 +42,6 @@ class SsbRefVectorsTest {
             return dynamicTest(fn + " " + shorten(input.toString()), () ->
                     assertThat(evaluate(fn, input)).as("%s(%s)%s", fn, input, note).isEqualTo(expected));
         });
-    }
-
-    /** The vectors folder: -Dconch.vectors, else ../shared/vectors from the repo root or from the module dir. */
-    private static Path locateVectors() {
-        Set<Path> candidates = new LinkedHashSet<>(); // absolute and normalised, so each folder is tried once
-        String configured = System.getProperty("conch.vectors");
-        if (configured != null && !configured.isBlank()) candidates.add(absolute(Path.of(configured)));
-        candidates.add(absolute(Path.of("..", "shared", "vectors")));
-        candidates.add(absolute(Path.of("..", "..", "shared", "vectors")));
-        for (Path candidate : candidates) {
-            if (Files.isRegularFile(candidate.resolve(CASES))) return candidate;
-        }
-        List<String> tried = candidates.stream().map(Path::toString).toList();
-        return Assumptions.abort("ssb-ref vectors not found: no " + CASES + " in the vectors folder "
-                + String.join(" or ", tried) + " (set -Dconch.vectors to the shared vectors folder)");
-    }
-
-    private static Path absolute(Path path) {
-        return path.toAbsolutePath().normalize();
     }
 
     /** The ssb-ref function {@code fn} applied to {@code input}, as the JSON value the JS function returns. */
