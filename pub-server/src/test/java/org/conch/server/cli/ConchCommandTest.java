@@ -84,6 +84,29 @@ class ConchCommandTest {
     }
 
     @Test
+    void follow_unfollow_and_block_publish_contact_messages_in_the_local_feed() {
+        String id = initDefault();
+        String other = "@" + "A".repeat(42) + "E=.ed25519";
+
+        Run follow = conch("follow", other, "--data", data.toString());
+        Run unfollow = conch("unfollow", other, "--data", data.toString());
+        Run block = conch("block", other, "--data", data.toString());
+        Run self = conch("follow", id, "--data", data.toString());
+        Run feed = conch("feed", id, "--data", data.toString());
+
+        assertThat(List.of(follow, unfollow, block)).allSatisfy(run -> assertThat(run.exitCode()).as(run.err()).isZero());
+        assertThat(self.exitCode()).isEqualTo(2);
+        List<Object> contents = feed.outLines().stream()
+                .map(line -> ((Map<?, ?>) Json.parseObject(line).get("value")).get("content")).map(Object.class::cast).toList();
+        assertThat(contents).extracting(content -> org.conch.feed.json.CanonicalJson.compact(content)).containsExactly(
+                "{\"type\":\"contact\",\"contact\":\"" + other + "\",\"following\":true}",
+                "{\"type\":\"contact\",\"contact\":\"" + other + "\",\"following\":false}",
+                "{\"type\":\"contact\",\"contact\":\"" + other + "\",\"blocking\":true}");
+        assertThat(feed.outLines()).extracting(line -> Json.parseObject(line).get("key"))
+                .containsExactly(follow.out().strip(), unfollow.out().strip(), block.out().strip());
+    }
+
+    @Test
     void init_twice_refuses_to_overwrite_the_secret_with_one_line() throws IOException {
         String id = initDefault();
         String secret = Files.readString(data.resolve("secret"));
