@@ -7,39 +7,27 @@ import org.conch.feed.MessageSigner;
 import org.conch.feed.SignCap;
 import org.conch.feed.json.Json;
 import org.conch.gossip.muxrpc.Packet;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Two conch nodes replicating over ebt.replicate. */
 class EbtReplicationTest {
-    private static ExecutorService workers;
+    @RegisterExtension
+    static final WorkerPool workers = new WorkerPool();
     private final Identity carol = Node.identity(11);
     private final Identity dave = Node.identity(12);
     private final Identity erin = Node.identity(13);
     private Node alice;
     private Node bob;
-
-    @BeforeAll
-    static void pool() {
-        workers = Executors.newFixedThreadPool(3);
-    }
-
-    @AfterAll
-    static void stopPool() {
-        workers.shutdownNow();
-    }
 
     @BeforeEach
     void setUp() {

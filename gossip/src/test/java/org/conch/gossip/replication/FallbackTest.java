@@ -6,36 +6,24 @@ import org.conch.gossip.muxrpc.Caller;
 import org.conch.gossip.muxrpc.MethodRegistry;
 import org.conch.gossip.muxrpc.MethodRegistry.Access;
 import org.conch.gossip.muxrpc.StreamListener;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Replication by createHistoryStream with peers that have no EBT. */
 class FallbackTest {
-    private static ExecutorService workers;
+    @RegisterExtension
+    static final WorkerPool workers = new WorkerPool();
     private final Identity carol = Node.identity(21);
     private Node alice;
     private Node bob;
-
-    @BeforeAll
-    static void pool() {
-        workers = Executors.newFixedThreadPool(3);
-    }
-
-    @AfterAll
-    static void stopPool() {
-        workers.shutdownNow();
-    }
 
     @BeforeEach
     void setUp() {

@@ -4,18 +4,15 @@ import org.conch.gossip.muxrpc.Caller;
 import org.conch.gossip.muxrpc.MethodRegistry;
 import org.conch.gossip.muxrpc.RemoteCallException;
 import org.conch.gossip.muxrpc.Substream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,21 +20,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** manifest, whoami, gossip.ping and ebt.clock as served to anonymous peers and to master. */
 class HandlersTest {
-    private static ExecutorService workers;
+    @RegisterExtension
+    static final WorkerPool workers = new WorkerPool();
     private Node node;
     private Wire anonymous;
     private Wire master;
     private PeerReplication[] attached = new PeerReplication[2];
-
-    @BeforeAll
-    static void pool() {
-        workers = Executors.newFixedThreadPool(2);
-    }
-
-    @AfterAll
-    static void stopPool() {
-        workers.shutdownNow();
-    }
 
     @BeforeEach
     void setUp() {

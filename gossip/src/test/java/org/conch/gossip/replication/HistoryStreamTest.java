@@ -6,40 +6,28 @@ import org.conch.feed.store.StoredMessage;
 import org.conch.gossip.muxrpc.Caller;
 import org.conch.gossip.muxrpc.MethodRegistry;
 import org.conch.gossip.muxrpc.Substream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The createHistoryStream a conch node serves, called by a bare muxrpc client. */
 class HistoryStreamTest {
-    private static ExecutorService workers;
+    @RegisterExtension
+    static final WorkerPool workers = new WorkerPool();
     private final Identity client = Node.identity(40);
     private final Identity carol = Node.identity(41);
     private Node server;
     private Wire wire;
     private PeerReplication attached;
     private List<Message> carolsFeed;
-
-    @BeforeAll
-    static void pool() {
-        workers = Executors.newFixedThreadPool(3);
-    }
-
-    @AfterAll
-    static void stopPool() {
-        workers.shutdownNow();
-    }
 
     @BeforeEach
     void setUp() {

@@ -6,41 +6,29 @@ import org.conch.gossip.GossipException;
 import org.conch.gossip.muxrpc.MethodRegistry.Access;
 import org.conch.gossip.muxrpc.StreamListener;
 import org.conch.gossip.muxrpc.Substream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A peer that sends a message with a bad signature: nothing invalid is stored, only that feed stops. */
 class InvalidPeerTest {
-    private static ExecutorService workers;
+    @RegisterExtension
+    static final WorkerPool workers = new WorkerPool();
     private final Identity carol = Node.identity(51);
     private final Identity dave = Node.identity(52);
     private Node alice;
     private Node evil;
     private List<Message> carols;
     private List<Message> daves;
-
-    @BeforeAll
-    static void pool() {
-        workers = Executors.newFixedThreadPool(3);
-    }
-
-    @AfterAll
-    static void stopPool() {
-        workers.shutdownNow();
-    }
 
     @BeforeEach
     void setUp() {

@@ -2,14 +2,13 @@ package org.conch.server.bench;
 
 import org.conch.feed.Identity;
 import org.conch.feed.json.Json;
+import org.conch.server.interop.RealPeer;
+import org.conch.server.interop.RealPeer.Stack;
 
 import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,9 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
@@ -44,6 +41,7 @@ public final class ReplicationBench {
     private final Path jar;
     private final long timeoutMs;
     private final List<Process> processes = new ArrayList<>();
+    private final List<RealPeer> peers = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private ReplicationBench(int messages, Path work, Path interop, Path jar) {
@@ -95,8 +93,8 @@ public final class ReplicationBench {
         Map<String, Double> results = new LinkedHashMap<>();
         leg(results, "(b) conch -> conch", () -> conchToConch(file, author));
         leg(results, "(a) ssb-server 16 -> conch", () -> realToConch(file, author));
-        leg(results, "(c) ssb-server 16 -> ssb-server 16", () -> realToReal("classic", file, author));
-        leg(results, "(c) manyverse -> manyverse", () -> realToReal("manyverse", file, author));
+        leg(results, "(c) ssb-server 16 -> ssb-server 16", () -> realToReal(Stack.CLASSIC, file, author));
+        leg(results, "(c) manyverse -> manyverse", () -> realToReal(Stack.MANYVERSE, file, author));
 
         System.out.println();
         System.out.printf("%-36s %14s%n", "leg", "messages/s");
@@ -169,34 +167,33 @@ public final class ReplicationBench {
     private double realToConch(Path file, String author) throws Exception {
         Path temp = Files.createTempDirectory(work, "repl-rc-");
         try {
-            Peer sender = Peer.start(this, "classic", temp.resolve("sender"), temp.resolve("sender.log"));
+            RealPeer sender = peer(Stack.CLASSIC, temp.resolve("sender"));
             load(sender, file, author);
             Path c = temp.resolve("conch");
             conch(c, "init");
             follow(c, author);
-            return receiveIntoConch(c, temp.resolve("conch.log"), sender.address, author);
+            return receiveIntoConch(c, temp.resolve("conch.log"), sender.address(), author);
         } finally {
             delete(temp);
         }
     }
 
-    private double realToReal(String stack, Path file, String author) throws Exception {
+    private double realToReal(Stack stack, Path file, String author) throws Exception {
         Path temp = Files.createTempDirectory(work, "repl-" + stack + "-");
         try {
-            Peer sender = Peer.start(this, stack, temp.resolve("sender"), temp.resolve("sender.log"));
+            RealPeer sender = peer(stack, temp.resolve("sender"));
             load(sender, file, author);
-            Peer receiver = Peer.start(this, stack, temp.resolve("receiver"), temp.resolve("receiver.log"));
-            receiver.call(Map.of("cmd", "follow", "feed", author)).get(60, TimeUnit.SECONDS);
+            RealPeer receiver = peer(stack, temp.resolve("receiver"));
+            receiver.follow(author);
             long t0 = System.nanoTime();
-            receiver.call(Map.of("cmd", "connect", "address", sender.address)).get(60, TimeUnit.SECONDS);
+            receiver.connect(sender.address());
             long connected = System.nanoTime();
-            receiver.call(Map.of("cmd", "waitFor", "feed", author, "seq", (double) messages, "timeoutMs", (double) timeoutMs))
-                    .get(timeoutMs + 30_000, TimeUnit.MILLISECONDS);
+            receiver.waitFor(author, messages, timeoutMs);
             double seconds = (System.nanoTime() - t0) / 1e9;
             System.out.printf(Locale.ROOT, "  connected in %.0f ms; %,d messages in %.2f s: %,.0f messages/s%n",
                     (connected - t0) / 1e6, messages, seconds, messages / seconds);
-            sender.stop();
-            receiver.stop();
+            sender.close();
+            receiver.close();
             return messages / seconds;
         } finally {
             delete(temp);
@@ -243,14 +240,14 @@ public final class ReplicationBench {
     }
 
     /** Adds the workload to a real peer, pipelined, after making it replicate the author. */
-    private void load(Peer peer, Path file, String author) throws Exception {
-        peer.call(Map.of("cmd", "replicate", "feed", author)).get(60, TimeUnit.SECONDS);
+    private void load(RealPeer peer, Path file, String author) throws Exception {
+        peer.call("replicate", Map.of("feed", author));
         long t = System.nanoTime();
         List<CompletableFuture<Object>> answers = new ArrayList<>(messages);
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             for (String line; (line = in.readLine()) != null; ) {
                 if (line.isBlank()) continue;
-                answers.add(peer.callRaw("\"cmd\":\"add\",\"msg\":" + line));
+                answers.add(peer.send("add", Map.of("msg", Json.parse(line))));
             }
         }
         peer.flush();
@@ -264,11 +261,11 @@ public final class ReplicationBench {
                 failed++;
             }
         }
-        Object latest = peer.call(Map.of("cmd", "latest", "feed", author)).get(60, TimeUnit.SECONDS);
+        long latest = peer.latest(author);
         double seconds = (System.nanoTime() - t) / 1e9;
         System.out.printf(Locale.ROOT, "  loaded the %s peer by `add` in %.1f s (%,.0f messages/s, not counted), latest %s%n",
-                peer.stack, seconds, messages / seconds, latest);
-        if (failed > 0 || ((Number) latest).longValue() < messages) {
+                peer.stack().name().toLowerCase(Locale.ROOT), seconds, messages / seconds, latest);
+        if (failed > 0 || latest < messages) {
             throw new IllegalStateException(failed + " adds failed (first: " + firstError + "), latest " + latest);
         }
     }
@@ -285,7 +282,7 @@ public final class ReplicationBench {
 
     private Map<String, Object> serve(Path data, Path log, String connect) throws Exception {
         List<String> command = new ArrayList<>(List.of("java", "-jar", jar.toString(), "--data", data.toString(), "--json", "serve",
-                "--host", "127.0.0.1", "--port", String.valueOf(freePort()), "--http-port", String.valueOf(freePort())));
+                "--host", "127.0.0.1", "--port", String.valueOf(RealPeer.freePort()), "--http-port", String.valueOf(RealPeer.freePort())));
         if (connect != null) command.addAll(List.of("--connect", connect));
         Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
         processes.add(process);
@@ -305,86 +302,13 @@ public final class ReplicationBench {
 
     // ---------------------------------------------------------------------------------- real peers
 
-    /** One {@code scripts/interop/peer.js} process and its JSON-lines protocol. */
-    static final class Peer {
-        final String stack;
-        final String id;
-        final String address;
-        private final Process process;
-        private final BufferedWriter in;
-        private final AtomicInteger ids = new AtomicInteger();
-        private final Map<Integer, CompletableFuture<Object>> pending = new ConcurrentHashMap<>();
-
-        private Peer(String stack, Process process, Map<String, Object> ready) {
-            this.stack = stack;
-            this.process = process;
-            this.id = (String) ready.get("id");
-            this.address = (String) ready.get("address");
-            this.in = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8), 1 << 16);
+    /** Starts a real peer whose processes the bench stops with everything else. */
+    private RealPeer peer(Stack stack, Path dir) throws IOException {
+        RealPeer peer = RealPeer.start(stack, dir, interop);
+        synchronized (this) {
+            peers.add(peer);
         }
-
-        static Peer start(ReplicationBench bench, String stack, Path dir, Path log) throws Exception {
-            Process process = new ProcessBuilder("node", bench.interop.resolve("peer.js").toString(), "--stack", stack,
-                    "--dir", dir.toString(), "--port", String.valueOf(freePort()))
-                    .redirectError(log.toFile()).start();
-            bench.processes.add(process);
-            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            String first = out.readLine();
-            if (first == null) throw new IllegalStateException(stack + " peer exited: " + tail(log));
-            Map<String, Object> ready = Json.parseObject(first);
-            if (!Boolean.TRUE.equals(ready.get("ready"))) throw new IllegalStateException(stack + " peer not ready: " + first);
-            Peer peer = new Peer(stack, process, ready);
-            Thread reader = new Thread(() -> peer.readAnswers(out), "peer-" + stack);
-            reader.setDaemon(true);
-            reader.start();
-            return peer;
-        }
-
-        private void readAnswers(BufferedReader out) {
-            try {
-                for (String line; (line = out.readLine()) != null; ) {
-                    Map<String, Object> answer = Json.parseObject(line);
-                    Object id = answer.get("id");
-                    if (!(id instanceof Number n)) continue;
-                    CompletableFuture<Object> future = pending.remove(n.intValue());
-                    if (future == null) continue;
-                    if (answer.containsKey("error")) future.completeExceptionally(new IllegalStateException(String.valueOf(answer.get("error"))));
-                    else future.complete(answer.get("ok"));
-                }
-            } catch (Exception ignored) {
-                // process gone
-            }
-            pending.values().forEach(f -> f.completeExceptionally(new IllegalStateException(stack + " peer exited")));
-        }
-
-        /** Sends {@code {"id":N,BODY}} without flushing. */
-        synchronized CompletableFuture<Object> callRaw(String body) throws IOException {
-            int id = ids.incrementAndGet();
-            CompletableFuture<Object> future = new CompletableFuture<>();
-            pending.put(id, future);
-            in.write("{\"id\":" + id + "," + body + "}\n");
-            return future;
-        }
-
-        synchronized void flush() throws IOException {
-            in.flush();
-        }
-
-        CompletableFuture<Object> call(Map<String, Object> request) throws IOException {
-            String json = org.conch.feed.json.CanonicalJson.compact(request);
-            CompletableFuture<Object> future = callRaw(json.substring(1, json.length() - 1));
-            flush();
-            return future;
-        }
-
-        void stop() {
-            try {
-                call(Map.of("cmd", "stop")).get(10, TimeUnit.SECONDS);
-                process.waitFor(10, TimeUnit.SECONDS);
-            } catch (Exception ignored) {
-                // killed below anyway
-            }
-        }
+        return peer;
     }
 
     // ---------------------------------------------------------------------------------- plumbing
@@ -404,6 +328,14 @@ public final class ReplicationBench {
     }
 
     private synchronized void killAll() {
+        for (RealPeer peer : peers) {
+            try {
+                peer.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        peers.clear();
         for (Process process : processes) {
             if (!process.isAlive()) continue;
             process.destroy();
@@ -416,12 +348,6 @@ public final class ReplicationBench {
             }
         }
         processes.clear();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     private static String tail(Path log) {

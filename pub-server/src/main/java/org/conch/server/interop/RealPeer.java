@@ -5,7 +5,7 @@ import org.conch.feed.json.Json;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.PrintWriter;
+import java.io.BufferedWriter;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,23 +22,26 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real Scuttlebutt peer from npm (scripts/interop/peer.js: the classic ssb-server stack or the
- * stack Manyverse runs) on loopback in its own directory, driven over its JSON-lines protocol.
- * Closing it closes the peer's stdin, which stops it.
+ * stack Manyverse runs) on loopback in its own directory, driven over its JSON-lines protocol, for the
+ * interop tests and {@code scripts/bench replication}. Closing it closes the peer's stdin, which stops it.
  */
 public final class RealPeer implements AutoCloseable {
     public enum Stack { CLASSIC, MANYVERSE }
 
     private final Process process;
-    private final PrintWriter commands;
+    private final BufferedWriter commands;
+    private final Stack stack;
     private final Map<Integer, CompletableFuture<Object>> pending = new ConcurrentHashMap<>();
     private final AtomicInteger nextId = new AtomicInteger(1);
     private final String id;
     private final String address;
     private final int port;
 
-    private RealPeer(Process process, Map<String, Object> ready, int port) {
+    private RealPeer(Stack stack, Process process, Map<String, Object> ready, int port) {
+        this.stack = stack;
         this.process = process;
-        this.commands = new PrintWriter(process.outputWriter(StandardCharsets.UTF_8), true);
+        // Buffered: a benchmark pipelines thousands of commands and flushes once.
+        this.commands = new BufferedWriter(process.outputWriter(StandardCharsets.UTF_8), 1 << 16);
         this.id = (String) ready.get("id");
         this.address = (String) ready.get("address");
         this.port = port;
@@ -46,7 +49,11 @@ public final class RealPeer implements AutoCloseable {
 
     /** Starts a peer of this stack in {@code dir} on a free loopback port; its log goes to dir/peer.log. */
     public static RealPeer start(Stack stack, Path dir) throws IOException {
-        Path interop = interopDirectory();
+        return start(stack, dir, interopDirectory());
+    }
+
+    /** The same, with scripts/interop at {@code interop}. */
+    public static RealPeer start(Stack stack, Path dir, Path interop) throws IOException {
         if (!Files.isDirectory(interop.resolve("node_modules"))) {
             throw new IllegalStateException("the real peers are not installed: run scripts/test (npm ci in " + interop + ")");
         }
@@ -62,7 +69,7 @@ public final class RealPeer implements AutoCloseable {
             throw new IllegalStateException(stack + " peer exited before it was ready; see " + dir.resolve("peer.log")
                     + ":\n" + Files.readString(dir.resolve("peer.log")));
         }
-        RealPeer peer = new RealPeer(process, Json.parseObject(first), port);
+        RealPeer peer = new RealPeer(stack, process, Json.parseObject(first), port);
         Thread reader = new Thread(() -> peer.readAnswers(out), "real-peer-" + port);
         reader.setDaemon(true);
         reader.start();
@@ -87,8 +94,8 @@ public final class RealPeer implements AutoCloseable {
         pending.values().forEach(f -> f.completeExceptionally(new IllegalStateException("the peer on port " + port + " exited")));
     }
 
-    /** Sends a command and waits for its answer. */
-    public Object call(String command, Map<String, Object> arguments, long timeoutSeconds) throws Exception {
+    /** Queues a command without flushing it; answers may come back in any order. */
+    public CompletableFuture<Object> send(String command, Map<String, Object> arguments) throws IOException {
         int requestId = nextId.getAndIncrement();
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("id", (double) requestId);
@@ -97,13 +104,32 @@ public final class RealPeer implements AutoCloseable {
         CompletableFuture<Object> answer = new CompletableFuture<>();
         pending.put(requestId, answer);
         synchronized (commands) {
-            commands.println(CanonicalJson.compact(request));
+            commands.write(CanonicalJson.compact(request));
+            commands.write('\n');
         }
+        return answer;
+    }
+
+    /** Sends every queued command to the peer. */
+    public void flush() throws IOException {
+        synchronized (commands) {
+            commands.flush();
+        }
+    }
+
+    /** Sends a command and waits for its answer. */
+    public Object call(String command, Map<String, Object> arguments, long timeoutSeconds) throws Exception {
+        CompletableFuture<Object> answer = send(command, arguments);
+        flush();
         return answer.get(timeoutSeconds, TimeUnit.SECONDS);
     }
 
     public Object call(String command, Map<String, Object> arguments) throws Exception {
         return call(command, arguments, 60);
+    }
+
+    public Stack stack() {
+        return stack;
     }
 
     public String id() {
@@ -172,7 +198,11 @@ public final class RealPeer implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        commands.close();
+        try {
+            commands.close();
+        } catch (IOException e) {
+            // the peer is gone already
+        }
         if (!process.waitFor(15, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             process.waitFor(5, TimeUnit.SECONDS);
