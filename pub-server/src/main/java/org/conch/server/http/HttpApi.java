@@ -84,11 +84,17 @@ public final class HttpApi {
         context.next();
     }
 
-    /** The Host must name this server: loopback names when bound to loopback, the bound name otherwise. */
-    boolean acceptedHost(String host) {
+    private boolean acceptedHost(String host) {
+        return acceptedHost(host, bindHost, port);
+    }
+
+    /**
+     * Whether a request's {@code host} ({@code name[:port]}) names a server bound to {@code bindHost}:{@code expectedPort}:
+     * loopback names when bound to loopback, the bound name otherwise, anything when bound to every interface.
+     */
+    static boolean acceptedHost(String host, String bindHost, int expectedPort) {
         if (host == null) return false;
         String name = host;
-        int expectedPort = port;
         int colon = host.lastIndexOf(':');
         if (colon > 0 && !host.endsWith("]")) {
             name = host.substring(0, colon);
