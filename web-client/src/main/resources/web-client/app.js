@@ -225,25 +225,30 @@ async function profileView(feedId) {
   };
 }
 
+// What each contact button publishes (POST /api/contacts).
+const CONTACT_ACTIONS = {
+  follow: { label: 'Follow', body: { following: true } },
+  unfollow: { label: 'Unfollow', body: { following: false } },
+  block: { label: 'Block', body: { blocking: true } },
+  unblock: { label: 'Unblock', body: { blocking: false } },
+};
+
 function contactButtons(id, relation, status) {
-  const act = (action, label) => h('button', {
+  const act = (action) => h('button', {
     type: 'button',
-    'aria-pressed': relation === action ? 'true' : 'false',
     onclick: async () => {
       status.textContent = 'Publishing…';
       try {
-        await post('/api/contacts/' + action, { feed: id });
+        await post('/api/contacts', { contact: id, ...CONTACT_ACTIONS[action].body });
         status.textContent = `Published: ${action} ${shortId(id)}.`;
-        route();
+        await route();
       } catch (e) {
         status.textContent = `Could not ${action}: ${e.message}`;
       }
     },
-  }, label);
-  return [
-    relation === 'follow' ? act('unfollow', 'Unfollow') : act('follow', 'Follow'),
-    relation === 'block' ? null : act('block', 'Block'),
-  ].filter(Boolean);
+  }, CONTACT_ACTIONS[action].label);
+  if (relation === 'block') return [act('unblock')];
+  return [act(relation === 'follow' ? 'unfollow' : 'follow'), act('block')];
 }
 
 async function peersView() {

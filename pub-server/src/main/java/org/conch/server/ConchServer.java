@@ -20,6 +20,9 @@ import org.conch.server.cli.DataDirectory;
 import org.conch.server.http.ApiRoutes;
 import org.conch.server.http.CoreRoutes;
 import org.conch.server.http.HttpApi;
+import org.conch.server.web.EventsRoutes;
+import org.conch.server.web.StaticRoutes;
+import org.conch.server.web.TimelineRoutes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,7 +90,8 @@ public final class ConchServer implements AutoCloseable {
         ConchServer server = new ConchServer(config, dataDirectory);
         try {
             server.gossipPort = await(server.node.listen());
-            if (config.httpPort() != -1) server.httpPort = server.startHttp(List.of(new CoreRoutes()));
+            if (config.httpPort() != -1) server.httpPort = server.startHttp(List.of(new CoreRoutes(),
+                    new TimelineRoutes(), new EventsRoutes(), new StaticRoutes()));
             for (MultiserverAddress peer : config.connect()) server.keepConnected(peer);
             server.writeServerFile();
             return server;
