@@ -110,6 +110,7 @@ public final class TimelineBench {
 
     /** Runs a warm-up, then {@link #queries} timed calls, and prints the percentiles. */
     private void case_(String name, LongSupplier query) {
+        System.gc(); // the garbage of the case before is not this one's pause
         long sink = 0;
         for (int i = 0; i < Math.min(200, queries); i++) sink += query.getAsLong();
         long[] nanos = new long[queries];

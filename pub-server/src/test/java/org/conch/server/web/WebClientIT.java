@@ -110,6 +110,7 @@ class WebClientIT {
         browser.fill("form.compose textarea", "a reply from the browser");
         browser.click("form.compose button[type=submit]", "Reply");
         browser.waitFor("article.message", "a reply from the browser");
+        browser.screenshot(Paths.get("target", "web-client-thread.png"));
         long afterReply = conch.store().state(conch.identity().id()).orElseThrow().sequence();
         peer.waitFor(conchId, afterReply, REPLICATION_MS);
         Map<String, Object> reply = peer.feed(conchId).get((int) afterReply - 1);
@@ -123,6 +124,7 @@ class WebClientIT {
         browser.waitFor("main button", "Unfollow");
         browser.open(page + "#/peers");
         browser.waitFor("article.peer progress", null);
+        browser.screenshot(Paths.get("target", "web-client-peers.png"));
 
         Map<String, List<String>> problems = browser.problems();
         assertThat(problems.get("dialogs")).as("no alert() ran").isEmpty();
