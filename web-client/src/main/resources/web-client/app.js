@@ -362,6 +362,14 @@ function listen() {
   events.addEventListener('error', () => { live.textContent = 'reconnecting'; live.classList.remove('on'); });
   events.addEventListener('message', (event) => {
     const data = JSON.parse(event.data);
+    if (data.overflow) {
+      // Too many messages arrived at once to stream them one by one (a first sync).
+      live.replaceChildren(h('a', {
+        href: location.hash || '#/home',
+        onclick: (click) => { click.preventDefault(); live.textContent = 'live'; route(); },
+      }, 'many new messages: reload'));
+      return;
+    }
     if (view && view.onMessage) view.onMessage(data.message, data);
   });
 }

@@ -17,21 +17,29 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code GET /api/events}: Server-Sent Events of every message stored from now on, as
  * {@code data: {"message": {…as the timelines give it…}, "home": true when it belongs in the home timeline}}.
  * Each message is rendered once, in store order, on the worker pool, and then written to every open
  * stream on that stream's own event loop. A client that cannot keep up is disconnected (its
- * EventSource reconnects) rather than buffered without bound.
+ * EventSource reconnects) rather than buffered without bound. While messages arrive faster than they
+ * can be rendered (a first sync), they are not rendered one by one: once the backlog is gone, one
+ * {@code data: {"overflow": true}} tells the clients to reload instead.
  */
 public final class EventsRoutes implements ApiRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(EventsRoutes.class);
     /** A comment line this often keeps proxies and browsers from closing an idle stream. */
     static final long KEEP_ALIVE_MS = 25_000;
+    /** Messages waiting to be rendered beyond which they are skipped and an overflow is announced. */
+    static final int MAX_BACKLOG = 256;
 
     private final Set<Stream> streams = ConcurrentHashMap.newKeySet();
     private final MessageJson json = new MessageJson(new MarkdownRenderer());
+    private final AtomicInteger backlog = new AtomicInteger();
+    private final AtomicBoolean overflowed = new AtomicBoolean();
 
     private record Stream(HttpServerResponse response, Context context) {
     }
@@ -41,8 +49,19 @@ public final class EventsRoutes implements ApiRoutes {
         SerialExecutor renderer = new SerialExecutor(server.workers());
         server.store().subscribe(stored -> {
             if (streams.isEmpty()) return;
+            if (backlog.get() >= MAX_BACKLOG) {
+                overflowed.set(true);
+                return;
+            }
+            backlog.incrementAndGet();
             try {
-                renderer.execute(() -> broadcast(server, stored));
+                renderer.execute(() -> {
+                    try {
+                        broadcast(server, stored);
+                    } finally {
+                        if (backlog.decrementAndGet() == 0 && overflowed.getAndSet(false)) send("data: {\"overflow\":true}\n\n");
+                    }
+                });
             } catch (RejectedExecutionException e) {
                 // the server is stopping; its streams close with it
             }
@@ -75,7 +94,10 @@ public final class EventsRoutes implements ApiRoutes {
         event.put("message", json.message(stored, server.store().about(author)));
         event.put("home", author.equals(server.identity().id())
                 || server.replication().followGraph().follows(server.identity().id(), author));
-        String frame = "data: " + CanonicalJson.compact(event) + "\n\n";
+        send("data: " + CanonicalJson.compact(event) + "\n\n");
+    }
+
+    private void send(String frame) {
         for (Stream stream : streams) {
             stream.context().runOnContext(v -> write(stream, frame));
         }

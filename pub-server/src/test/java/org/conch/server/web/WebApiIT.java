@@ -34,7 +34,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -152,17 +151,47 @@ class WebApiIT {
 
         String unknown = "%" + "A".repeat(43) + "=.sha256";
         assertThat(status("/api/message/" + encode(unknown))).isEqualTo(404);
-        assertThat((Object) get("/api/thread/" + encode(unknown)).get("root")).isNull();
+        assertThat(get("/api/thread/" + encode(unknown)).get("root")).isNull();
         assertThat(status("/api/message/nonsense")).isEqualTo(400);
         assertThat(status("/api/profile/nonsense")).isEqualTo(400);
     }
 
     @Test
     void eventsStreamNewMessagesRenderedAndMarkedForHome() throws Exception {
+        BlockingQueue<String> frames = openEvents();
+        String key = publish(post("live <script>window.pwned=1</script>"));
+        String frame = frames.poll(30, TimeUnit.SECONDS);
+        assertThat(frame).as("an event within 30 s").isNotNull();
+        Map<String, Object> event = Json.parseObject(frame);
+        assertThat(event.get("home")).isEqualTo(true);
+        Map<?, ?> message = (Map<?, ?>) event.get("message");
+        assertThat(message.get("key")).isEqualTo(key);
+        assertThat((String) message.get("html")).contains("&lt;script&gt;").doesNotContain("<script");
+    }
+
+    @Test
+    void aFloodOfMessagesIsAnnouncedAsAnOverflowInsteadOfStreamedOneByOne() throws Exception {
+        BlockingQueue<String> frames = openEvents();
+        Object[] posts = new Object[3_000];
+        for (int i = 0; i < posts.length; i++) posts[i] = post("flood " + i);
+        server.store().append(signed(BOB, posts)); // one batch: the listener sees them far faster than they render
+        int messages = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            String frame = frames.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            assertThat(frame).as("an overflow event within 60 s, after %d message events", messages).isNotNull();
+            if (Json.parseObject(frame).containsKey("overflow")) break;
+            messages++;
+        }
+        assertThat(messages).isLessThan(posts.length).isLessThanOrEqualTo(EventsRoutes.MAX_BACKLOG + 1);
+    }
+
+    /** Opens /api/events and collects its data lines; the stream closes with the server. */
+    private BlockingQueue<String> openEvents() throws Exception {
         HttpResponse<InputStream> events = http.send(HttpRequest.newBuilder(URI.create(base + "/api/events")).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         assertThat(events.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
-        BlockingQueue<String> frames = new ArrayBlockingQueue<>(100);
+        BlockingQueue<String> frames = new java.util.concurrent.LinkedBlockingQueue<>();
         Thread reader = new Thread(() -> {
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(events.body(), StandardCharsets.UTF_8))) {
                 String line;
@@ -175,16 +204,7 @@ class WebApiIT {
         }, "sse-reader");
         reader.setDaemon(true);
         reader.start();
-
-        String key = publish(post("live <script>window.pwned=1</script>"));
-        String frame = frames.poll(30, TimeUnit.SECONDS);
-        assertThat(frame).as("an event within 30 s").isNotNull();
-        Map<String, Object> event = Json.parseObject(frame);
-        assertThat(event.get("home")).isEqualTo(true);
-        Map<?, ?> message = (Map<?, ?>) event.get("message");
-        assertThat(message.get("key")).isEqualTo(key);
-        assertThat((String) message.get("html")).contains("&lt;script&gt;").doesNotContain("<script");
-        events.body().close();
+        return frames;
     }
 
     @Test
