@@ -48,6 +48,7 @@ public final class ConchServer implements AutoCloseable {
     private static final long FIRST_RETRY_MS = 1_000;
     private static final long MAX_RETRY_MS = 60_000;
     private static final long START_TIMEOUT_SECONDS = 30;
+    private static final long METRICS_REFRESH_MS = 5_000;
 
     private final ServerConfig config;
     private final DataDirectory dataDirectory;
@@ -57,6 +58,8 @@ public final class ConchServer implements AutoCloseable {
     private final Vertx vertx;
     private final ReplicationService replication;
     private final GossipNode node;
+    private final Metrics metrics;
+    private final AutoCloseable appendCounting;
     /** Addresses this server keeps dialling, so that asking twice does not start two redial loops. */
     private final Set<String> keptConnected = ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
@@ -80,6 +83,9 @@ public final class ConchServer implements AutoCloseable {
                     var peer = replication.attach(connection.session(), connection::runOnContext, connection.isClient());
                     connection.closeFuture().onComplete(closed -> peer.close());
                 });
+        this.metrics = new Metrics(this);
+        this.appendCounting = store.subscribe(stored -> metrics.messageAppended());
+        vertx.setPeriodic(METRICS_REFRESH_MS, timer -> replication.status().thenAccept(metrics::update));
     }
 
     /** Opens the store of {@code dataDirectory}, starts gossip and (unless turned off) HTTP, and dials {@code connect}. */
@@ -137,6 +143,10 @@ public final class ConchServer implements AutoCloseable {
 
     public GossipNode node() {
         return node;
+    }
+
+    public Metrics metrics() {
+        return metrics;
     }
 
     public int gossipPort() {
@@ -240,7 +250,13 @@ public final class ConchServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("closing connections: {}", e.toString());
         }
+        try {
+            appendCounting.close();
+        } catch (Exception e) {
+            LOG.warn("unsubscribing from the store: {}", e.toString());
+        }
         replication.close();
+        metrics.close();
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
