@@ -40,7 +40,8 @@ class ReplicationInteropIT {
     Path work;
 
     @ParameterizedTest(name = "{0} stack, conch dials: {1}")
-    @CsvSource({"CLASSIC, false", "CLASSIC, true", "MANYVERSE, false", "MANYVERSE, true"})
+    @CsvSource({"CLASSIC, false", "CLASSIC, true", "CLASSIC_WITHOUT_EBT, false", "CLASSIC_WITHOUT_EBT, true",
+            "MANYVERSE, false", "MANYVERSE, true"})
     void bothSidesEndWithBothFeeds(Stack stack, boolean conchDials) throws Exception {
         try (RealPeer peer = RealPeer.start(stack, work.resolve("peer"))) {
             for (int i = 1; i <= POSTS; i++) {
@@ -76,6 +77,12 @@ class ReplicationInteropIT {
                 // Live: published by the peer while connected, it must reach conch too.
                 peer.publishPost("live while connected");
                 waitUntilConchHas(httpPort, server, peer.id(), POSTS + 2); // posts, its follow of conch, the live one
+                Map<?, ?> calls = (Map<?, ?>) peer.call("calls", Map.of());
+                if (stack == Stack.CLASSIC_WITHOUT_EBT) {
+                    assertThat((Double) calls.get("createHistoryStream")).as("conch fell back to history streams").isPositive();
+                } else if (conchDials) { // in EBT the dialling side makes the ebt.replicate call
+                    assertThat((Double) calls.get("ebt.replicate")).as("conch replicated over EBT").isPositive();
+                }
             } finally {
                 server.destroy(); // SIGTERM: conch closes its store cleanly
                 assertThat(server.waitFor(30, TimeUnit.SECONDS)).as("conch stops on SIGTERM").isTrue();
