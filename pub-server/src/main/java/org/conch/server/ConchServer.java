@@ -12,6 +12,7 @@ import org.conch.feed.ref.MultiserverAddress;
 import org.conch.feed.store.H2FeedStore;
 import org.conch.gossip.muxrpc.MethodRegistry;
 import org.conch.gossip.net.GossipNode;
+import org.conch.gossip.net.LanDiscovery;
 import org.conch.gossip.net.PeerConnection;
 import org.conch.gossip.replication.ReplicationConfig;
 import org.conch.gossip.replication.ReplicationHandlers;
@@ -24,6 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -63,6 +66,8 @@ public final class ConchServer implements AutoCloseable {
     /** Addresses this server keeps dialling, so that asking twice does not start two redial loops. */
     private final Set<String> keptConnected = ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
+    /** LAN discovery (ssb-lan): null when off. */
+    private volatile LanDiscovery lan;
     private int gossipPort;
     private int httpPort = -1;
 
@@ -93,6 +98,9 @@ public final class ConchServer implements AutoCloseable {
         ConchServer server = new ConchServer(config, dataDirectory);
         try {
             server.gossipPort = await(server.node.listen());
+            // LAN discovery (ssb-lan): begin
+            if (config.lan() && !isLoopback(config.host())) server.startLan();
+            // LAN discovery: end
             if (config.httpPort() != -1) server.httpPort = server.startHttp(List.of(new CoreRoutes()));
             for (MultiserverAddress peer : config.connect()) server.keepConnected(peer);
             server.writeServerFile();
@@ -102,6 +110,27 @@ public final class ConchServer implements AutoCloseable {
             throw e;
         }
     }
+
+    // LAN discovery (ssb-lan): begin
+    private void startLan() throws Exception {
+        lan = LanDiscovery.standard(vertx, identity, config.gossip(), gossipPort, this::dialLanPeer);
+        await(lan.start());
+    }
+
+    /** Dials a peer heard on the LAN once, unless a connection to its key is already up. */
+    private void dialLanPeer(MultiserverAddress peer) {
+        if (closing || node.connections().stream().anyMatch(c -> peer.key().equals(c.remoteId()))) return;
+        connectOnce(peer).onFailure(e -> LOG.info("could not connect to LAN peer {}: {}", peer, e.getMessage()));
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+    // LAN discovery: end
 
     private int startHttp(List<ApiRoutes> routeGroups) throws Exception {
         HttpApi api = new HttpApi(this, dataDirectory.apiToken(), routeGroups);
@@ -245,6 +274,16 @@ public final class ConchServer implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("could not delete {}: {}", dataDirectory.serverFile(), e.toString());
         }
+        // LAN discovery (ssb-lan): begin
+        LanDiscovery discovery = lan;
+        if (discovery != null) {
+            try {
+                discovery.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("closing LAN discovery: {}", e.toString());
+            }
+        }
+        // LAN discovery: end
         try {
             node.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
