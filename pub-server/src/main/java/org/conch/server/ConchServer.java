@@ -98,9 +98,7 @@ public final class ConchServer implements AutoCloseable {
         ConchServer server = new ConchServer(config, dataDirectory);
         try {
             server.gossipPort = await(server.node.listen());
-            // LAN discovery (ssb-lan): begin
             if (config.lan() && !isLoopback(config.host())) server.startLan();
-            // LAN discovery: end
             if (config.httpPort() != -1) server.httpPort = server.startHttp(List.of(new CoreRoutes()));
             for (MultiserverAddress peer : config.connect()) server.keepConnected(peer);
             server.writeServerFile();
@@ -111,7 +109,6 @@ public final class ConchServer implements AutoCloseable {
         }
     }
 
-    // LAN discovery (ssb-lan): begin
     private void startLan() throws Exception {
         lan = LanDiscovery.standard(vertx, identity, config.gossip(), gossipPort, this::dialLanPeer);
         await(lan.start());
@@ -130,7 +127,6 @@ public final class ConchServer implements AutoCloseable {
             return false;
         }
     }
-    // LAN discovery: end
 
     private int startHttp(List<ApiRoutes> routeGroups) throws Exception {
         HttpApi api = new HttpApi(this, dataDirectory.apiToken(), routeGroups);
@@ -274,7 +270,6 @@ public final class ConchServer implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("could not delete {}: {}", dataDirectory.serverFile(), e.toString());
         }
-        // LAN discovery (ssb-lan): begin
         LanDiscovery discovery = lan;
         if (discovery != null) {
             try {
@@ -283,7 +278,6 @@ public final class ConchServer implements AutoCloseable {
                 LOG.warn("closing LAN discovery: {}", e.toString());
             }
         }
-        // LAN discovery: end
         try {
             node.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
