@@ -12,6 +12,7 @@ import org.conch.feed.ref.MultiserverAddress;
 import org.conch.feed.store.H2FeedStore;
 import org.conch.gossip.muxrpc.MethodRegistry;
 import org.conch.gossip.net.GossipNode;
+import org.conch.gossip.net.LanDiscovery;
 import org.conch.gossip.net.PeerConnection;
 import org.conch.gossip.replication.ReplicationConfig;
 import org.conch.gossip.replication.ReplicationHandlers;
@@ -27,6 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -51,6 +54,7 @@ public final class ConchServer implements AutoCloseable {
     private static final long FIRST_RETRY_MS = 1_000;
     private static final long MAX_RETRY_MS = 60_000;
     private static final long START_TIMEOUT_SECONDS = 30;
+    private static final long METRICS_REFRESH_MS = 5_000;
 
     private final ServerConfig config;
     private final DataDirectory dataDirectory;
@@ -60,9 +64,13 @@ public final class ConchServer implements AutoCloseable {
     private final Vertx vertx;
     private final ReplicationService replication;
     private final GossipNode node;
+    private final Metrics metrics;
+    private final AutoCloseable appendCounting;
     /** Addresses this server keeps dialling, so that asking twice does not start two redial loops. */
     private final Set<String> keptConnected = ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
+    /** LAN discovery (ssb-lan): null when off. */
+    private volatile LanDiscovery lan;
     private int gossipPort;
     private int httpPort = -1;
 
@@ -83,6 +91,9 @@ public final class ConchServer implements AutoCloseable {
                     var peer = replication.attach(connection.session(), connection::runOnContext, connection.isClient());
                     connection.closeFuture().onComplete(closed -> peer.close());
                 });
+        this.metrics = new Metrics(this);
+        this.appendCounting = store.subscribe(stored -> metrics.messageAppended());
+        vertx.setPeriodic(METRICS_REFRESH_MS, timer -> replication.status().thenAccept(metrics::update));
     }
 
     /** Opens the store of {@code dataDirectory}, starts gossip and (unless turned off) HTTP, and dials {@code connect}. */
@@ -90,6 +101,7 @@ public final class ConchServer implements AutoCloseable {
         ConchServer server = new ConchServer(config, dataDirectory);
         try {
             server.gossipPort = await(server.node.listen());
+            if (config.lan() && !isLoopback(config.host())) server.startLan();
             if (config.httpPort() != -1) server.httpPort = server.startHttp(List.of(new CoreRoutes(),
                     new TimelineRoutes(), new EventsRoutes(), new StaticRoutes()));
             for (MultiserverAddress peer : config.connect()) server.keepConnected(peer);
@@ -98,6 +110,25 @@ public final class ConchServer implements AutoCloseable {
         } catch (Exception e) {
             server.close();
             throw e;
+        }
+    }
+
+    private void startLan() throws Exception {
+        lan = LanDiscovery.standard(vertx, identity, config.gossip(), gossipPort, this::dialLanPeer);
+        await(lan.start());
+    }
+
+    /** Dials a peer heard on the LAN once, unless a connection to its key is already up. */
+    private void dialLanPeer(MultiserverAddress peer) {
+        if (closing || node.connections().stream().anyMatch(c -> peer.key().equals(c.remoteId()))) return;
+        connectOnce(peer).onFailure(e -> LOG.info("could not connect to LAN peer {}: {}", peer, e.getMessage()));
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
         }
     }
 
@@ -141,6 +172,10 @@ public final class ConchServer implements AutoCloseable {
 
     public GossipNode node() {
         return node;
+    }
+
+    public Metrics metrics() {
+        return metrics;
     }
 
     public int gossipPort() {
@@ -239,12 +274,26 @@ public final class ConchServer implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("could not delete {}: {}", dataDirectory.serverFile(), e.toString());
         }
+        LanDiscovery discovery = lan;
+        if (discovery != null) {
+            try {
+                discovery.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("closing LAN discovery: {}", e.toString());
+            }
+        }
         try {
             node.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warn("closing connections: {}", e.toString());
         }
+        try {
+            appendCounting.close();
+        } catch (Exception e) {
+            LOG.warn("unsubscribing from the store: {}", e.toString());
+        }
         replication.close();
+        metrics.close();
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {

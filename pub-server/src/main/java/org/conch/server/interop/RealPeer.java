@@ -17,7 +17,18 @@ import java.util.concurrent.CompletableFuture;
  * interop tests and {@code scripts/bench replication}. Closing it closes the peer's stdin, which stops it.
  */
 public final class RealPeer implements AutoCloseable {
-    public enum Stack { CLASSIC, MANYVERSE }
+    /** The classic ssb-server 16 stack, the same without EBT (history streams only), the Manyverse stack. */
+    public enum Stack {
+        CLASSIC("classic"), CLASSIC_WITHOUT_EBT("classic", "--no-ebt", "true"), MANYVERSE("manyverse");
+
+        private final List<String> arguments;
+
+        Stack(String name, String... extra) {
+            List<String> all = new ArrayList<>(List.of("--stack", name));
+            all.addAll(List.of(extra));
+            this.arguments = List.copyOf(all);
+        }
+    }
 
     private final JsonLinesProcess process;
     private final Stack stack;
@@ -43,9 +54,10 @@ public final class RealPeer implements AutoCloseable {
         }
         Files.createDirectories(dir);
         int port = freePort();
-        JsonLinesProcess process = JsonLinesProcess.start(List.of("node", interop.resolve("peer.js").toString(),
-                "--stack", stack.name().toLowerCase(), "--dir", dir.resolve("ssb").toString(), "--port", String.valueOf(port)),
-                dir.resolve("peer.log"), stack + " peer on port " + port);
+        List<String> command = new ArrayList<>(List.of("node", interop.resolve("peer.js").toString()));
+        command.addAll(stack.arguments);
+        command.addAll(List.of("--dir", dir.resolve("ssb").toString(), "--port", String.valueOf(port)));
+        JsonLinesProcess process = JsonLinesProcess.start(command, dir.resolve("peer.log"), stack + " peer on port " + port);
         return new RealPeer(stack, process);
     }
 
