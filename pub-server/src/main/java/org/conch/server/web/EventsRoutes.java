@@ -90,6 +90,7 @@ public final class EventsRoutes implements ApiRoutes {
 
     private void broadcast(ConchServer server, StoredMessage stored) {
         FeedId author = stored.message().author();
+        if (server.replication().followGraph().isBlockedBy(server.identity().id(), author)) return;
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("message", json.message(stored, server.store().about(author)));
         event.put("home", author.equals(server.identity().id())

@@ -17,6 +17,7 @@ import org.conch.server.http.HttpApi;
 
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -27,7 +28,8 @@ import java.util.concurrent.Callable;
  * The read side of the API the web client uses: timelines, profiles, threads, single messages and
  * abouts. Timelines take {@code before} (a cursor from a previous page's {@code next}), {@code limit}
  * (1 to 200, default 50) and {@code kind} ({@code posts}, the default, or {@code all}); a thread takes
- * {@code after} instead of {@code before}. Every query runs on the worker pool.
+ * {@code after} instead of {@code before}. The public timeline and threads leave out feeds the local
+ * identity blocks. Every query runs on the worker pool.
  */
 public final class TimelineRoutes implements ApiRoutes {
     private final MarkdownRenderer markdown = new MarkdownRenderer();
@@ -61,7 +63,7 @@ public final class TimelineRoutes implements ApiRoutes {
             long before = request.cursorOr(Timelines.NEWEST);
             Page page = home
                     ? store.homeTimeline(homeFeeds(server), request.kind(), before, request.limit())
-                    : store.publicTimeline(request.kind(), before, request.limit());
+                    : withoutBlocked(server, store.publicTimeline(request.kind(), before, request.limit()));
             return json.page(page, store.abouts(MessageJson.authors(page)));
         });
     }
@@ -91,7 +93,7 @@ public final class TimelineRoutes implements ApiRoutes {
         if (request == null) return;
         H2FeedStore store = server.store();
         reply(context, server, () -> {
-            Page replies = store.replies(root, request.cursorOr(0), request.limit());
+            Page replies = withoutBlocked(server, store.replies(root, request.cursorOr(0), request.limit()));
             Set<FeedId> authors = MessageJson.authors(replies);
             // The root is part of the first page only.
             StoredMessage rootMessage = request.cursor().isPresent() ? null : store.get(root).orElse(null);
@@ -120,6 +122,16 @@ public final class TimelineRoutes implements ApiRoutes {
         FeedId feed = feedParam(context);
         if (feed == null) return;
         reply(context, server, () -> MessageJson.about(server.store().about(feed)));
+    }
+
+    /** The messages of feeds the local identity blocks are left out (the page may come out shorter; its cursor holds). */
+    static Page withoutBlocked(ConchServer server, Page page) {
+        FollowGraph graph = server.replication().followGraph();
+        FeedId self = server.identity().id();
+        List<StoredMessage> kept = page.messages().stream()
+                .filter(stored -> !graph.isBlockedBy(self, stored.message().author()))
+                .toList();
+        return kept.size() == page.messages().size() ? page : new Page(kept, page.next());
     }
 
     private static void reply(RoutingContext context, ConchServer server, Callable<Object> work) {

