@@ -100,6 +100,29 @@ class ServeThroughServerIT {
     }
 
     @Test
+    void exportWhileServingWritesAConsistentSnapshotEvenWhileMessagesKeepArriving() throws Exception {
+        List<Object> contents = new java.util.ArrayList<>();
+        for (int i = 0; i < 2_000; i++) contents.add(Map.of("type", "post", "text", "before #" + i));
+        alice.store().publish(alice.identity(), contents, org.conch.feed.SignCap.NONE);
+        Thread publisher = new Thread(() -> {
+            for (int i = 0; i < 300; i++) {
+                alice.store().publish(alice.identity(), Map.of("type", "post", "text", "during #" + i), org.conch.feed.SignCap.NONE);
+            }
+        });
+        publisher.start();
+        Path file = alicesData.resolveSibling(alicesData.getFileName() + "-export.jsonl");
+        Run export = conch(alicesData, "export", file.toString());
+        publisher.join();
+        assertThat(export.exit).as(export.err).isZero();
+        assertThat(export.out).startsWith("exported ").contains(" to " + file);
+        long lines = Files.lines(file).count();
+        assertThat(lines).isBetween(2_000L, 2_300L);
+        Run verify = conch(alicesData, "verify", file.toString());
+        assertThat(verify.exit).as("the snapshot is every feed from sequence 1 without a gap: %s", verify.out.lines().filter(l -> l.contains("false")).findFirst().orElse("")).isZero();
+        Files.delete(file);
+    }
+
+    @Test
     void aVerbWithAWrongValueIsRefusedByTheServerWithItsReason() {
         Run connect = conch(alicesData, "connect", "net:127.0.0.1:1~shs:" + bobId.base64());
         assertThat(connect.exit).isEqualTo(1);
