@@ -44,6 +44,7 @@ import java.util.concurrent.Callable;
                 ContactCommand.Follow.class,
                 ContactCommand.Unfollow.class,
                 ContactCommand.Block.class,
+                InviteCommand.class,
                 ServeCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit status:%n",

@@ -10,21 +10,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.BufferedReader;
-import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,7 +39,8 @@ class ReplicationInteropIT {
                 peer.publishPost("from " + stack + " #" + i + " \u2028 \ud83d\udc1a \"quoted\" \\ é");
             }
             Path data = work.resolve("conch");
-            run("--data", data.toString(), "init");
+            ConchProcess conch = new ConchProcess(work);
+            conch.run("--data", data.toString(), "init");
             Path contents = work.resolve("contents.jsonl");
             List<String> lines = new ArrayList<>();
             lines.add(CanonicalJson.compact(contact(peer.id())));
@@ -55,19 +48,19 @@ class ReplicationInteropIT {
                 lines.add(CanonicalJson.compact(post("from conch #" + i + " \u0000\u001f \ud800 1e21")));
             }
             Files.write(contents, lines);
-            run("--data", data.toString(), "publish", "--from", contents.toString());
-            String conchId = runForOutput("--data", data.toString(), "whoami").trim();
+            conch.run("--data", data.toString(), "publish", "--from", contents.toString());
+            String conchId = conch.run("--data", data.toString(), "whoami").trim();
             peer.follow(conchId);
             int httpPort = RealPeer.freePort();
 
             List<String> serve = new ArrayList<>(List.of("--data", data.toString(), "--json", "serve", "--host", "127.0.0.1",
                     "--port", String.valueOf(RealPeer.freePort()), "--http-port", String.valueOf(httpPort)));
             if (conchDials) serve.addAll(List.of("--connect", peer.address()));
-            Process server = conch(serve, work.resolve("serve.log"));
+            Process server = conch.startServer(serve);
             try {
                 BufferedReader out = server.inputReader(StandardCharsets.UTF_8);
                 String started = out.readLine();
-                assertThat(started).as("conch serve's first line; log: %s", log()).isNotNull();
+                assertThat(started).as("conch serve's first line; log: %s", conch.serveLog()).isNotNull();
                 String conchAddress = (String) Json.parseObject(started).get("address");
                 if (!conchDials) peer.connect(conchAddress);
 
@@ -75,29 +68,12 @@ class ReplicationInteropIT {
                 peer.waitFor(conchId, conchMessages, 60_000);
                 // Live: published by the peer while connected, it must reach conch too.
                 peer.publishPost("live while connected");
-                waitUntilConchHas(httpPort, server, peer.id(), POSTS + 2); // posts, its follow of conch, the live one
+                conch.waitUntilConchHas(httpPort, server, peer.id(), POSTS + 2); // posts, its follow of conch, the live one
             } finally {
-                server.destroy(); // SIGTERM: conch closes its store cleanly
-                assertThat(server.waitFor(30, TimeUnit.SECONDS)).as("conch stops on SIGTERM").isTrue();
+                ConchProcess.stop(server);
             }
             assertSameFeeds(data, peer, conchId);
         }
-    }
-
-    /** Polls conch's health endpoint until its store holds {@code feed} up to {@code sequence}. */
-    private void waitUntilConchHas(int httpPort, Process server, String feed, long sequence) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        URI uri = URI.create("http://127.0.0.1:" + httpPort + "/health?feed=" + URLEncoder.encode(feed, StandardCharsets.UTF_8));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        double held = -1;
-        while (System.nanoTime() < deadline) {
-            if (!server.isAlive()) throw new AssertionError("conch serve exited; log:\n" + log());
-            String body = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body();
-            held = (Double) Json.parseObject(body).get("sequence");
-            if (held >= sequence) return;
-            Thread.sleep(100);
-        }
-        throw new AssertionError("conch holds " + feed + " up to " + held + ", not " + sequence + "; log:\n" + log());
     }
 
     private void assertSameFeeds(Path data, RealPeer peer, String conchId) throws Exception {
@@ -129,31 +105,4 @@ class ReplicationInteropIT {
         return content;
     }
 
-    private String log() throws IOException {
-        Path log = work.resolve("serve.log");
-        return Files.exists(log) ? Files.readString(log) : "(no log)";
-    }
-
-    private void run(String... args) throws Exception {
-        Process process = conch(List.of(args), work.resolve("cli.log"));
-        process.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as("conch %s; log: %s", List.of(args), Files.readString(work.resolve("cli.log"))).isZero();
-    }
-
-    private String runForOutput(String... args) throws Exception {
-        Process process = conch(List.of(args), work.resolve("cli.log"));
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return output;
-    }
-
-    private static Process conch(List<String> args, Path log) throws IOException {
-        Path jar = Paths.get("target", "conch.jar").toAbsolutePath();
-        List<String> command = new ArrayList<>(List.of(
-                Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-jar", jar.toString()));
-        command.addAll(args);
-        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-    }
 }
