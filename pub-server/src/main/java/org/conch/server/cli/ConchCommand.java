@@ -46,6 +46,8 @@ import java.util.concurrent.Callable;
                 ContactCommand.Block.class,
                 InviteCommand.class,
                 ServeCommand.class,
+                StatusCommand.class,
+                ConnectCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
@@ -150,6 +152,10 @@ public final class ConchCommand implements Callable<Integer> {
         return json;
     }
 
+    Map<String, String> environment() {
+        return environment;
+    }
+
     InputStream stdin() {
         return stdin;
     }
@@ -169,7 +175,12 @@ public final class ConchCommand implements Callable<Integer> {
             if (verbose && failure.getCause() != null) failure.getCause().printStackTrace(err);
             return failure.exitCode();
         }
-        if (e instanceof FeedException failure) {
+        if (e instanceof org.conch.server.ConfigException failure) {
+            err.println("conch: " + oneLine(failure.getMessage()));
+            return ExitCodes.USAGE_OR_UNREADABLE;
+        }
+        if (e instanceof FeedException || e instanceof org.conch.server.ServerException) {
+            RuntimeException failure = (RuntimeException) e;
             err.println("conch: " + oneLine(failure.getMessage()));
             if (verbose) failure.printStackTrace(err);
             return ExitCodes.FAILED;

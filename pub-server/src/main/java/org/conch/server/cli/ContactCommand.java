@@ -33,6 +33,15 @@ abstract class ContactCommand extends VerbCommand {
         content.put("type", "contact");
         content.put("contact", feed.toString());
         describe(content);
+        ServerClient server = ServerClient.find(data).orElse(null);
+        if (server != null) {
+            Map<String, Object> request = new LinkedHashMap<>(content);
+            request.remove("type");
+            Map<?, ?> published = (Map<?, ?>) server.post("/api/contacts", request);
+            if (json()) printJson(published);
+            else out().println(published.get("key"));
+            return ExitCodes.OK;
+        }
         Message message;
         try (H2FeedStore store = data.openStore()) {
             message = store.publish(identity, content, SignCap.NONE);

@@ -14,31 +14,34 @@ import java.util.regex.Pattern;
  * H2 feed store). A directory without a secret has not been initialised: commands that need one say so
  * instead of silently creating a store in a mistyped path.
  */
-final class DataDirectory {
+public final class DataDirectory {
     static final String SECRET_FILE = "secret";
     static final String STORE_DIRECTORY = "store";
     private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9_./~:@%+=,-]+");
 
     private final Path root;
 
-    DataDirectory(Path root) {
+    static final String SERVER_FILE = "server.json";
+    static final String API_TOKEN_FILE = "api-token";
+
+    public DataDirectory(Path root) {
         this.root = root.toAbsolutePath().normalize();
     }
 
-    Path root() {
+    public Path root() {
         return root;
     }
 
-    Path secretFile() {
+    public Path secretFile() {
         return root.resolve(SECRET_FILE);
     }
 
-    Path storeDirectory() {
+    public Path storeDirectory() {
         return root.resolve(STORE_DIRECTORY);
     }
 
     /** The pub's invites database ({@code invites/invites.mv.db}). */
-    Path invitesDirectory() {
+    public Path invitesDirectory() {
         return root.resolve(org.conch.server.invite.InviteStore.DIRECTORY);
     }
 
@@ -48,12 +51,12 @@ final class DataDirectory {
         return org.conch.server.invite.InviteStore.open(invitesDirectory());
     }
 
-    boolean hasIdentity() {
+    public boolean hasIdentity() {
         return Files.exists(secretFile());
     }
 
     /** The local identity; a directory without one is an error that says how to make one. */
-    Identity identity() {
+    public Identity identity() {
         if (!hasIdentity()) {
             throw new CliException("no identity in " + root + ": run `conch init --data " + shellQuoted(root) + "` first",
                     ExitCodes.FAILED);
@@ -62,13 +65,13 @@ final class DataDirectory {
     }
 
     /** Opens the store of an initialised directory; the caller closes it. */
-    H2FeedStore openStore() {
+    public H2FeedStore openStore() {
         identity(); // fails clearly before any store files appear in a directory that is not conch's
         return H2FeedStore.open(storeDirectory());
     }
 
     /** Creates the directory, readable by its owner only when conch creates it (it will hold the secret). */
-    void create() {
+    public void create() {
         try {
             if (Files.isDirectory(root)) return;
             Files.createDirectories(root);
@@ -80,6 +83,43 @@ final class DataDirectory {
         } catch (IOException e) {
             throw new CliException("cannot create the data directory " + root + ": " + org.conch.feed.io.IoErrors.describe(e),
                     ExitCodes.FAILED, e);
+        }
+    }
+
+    /** Written by a running {@code conch serve}: its pid and HTTP address, so that other verbs act through it. */
+    public Path serverFile() {
+        return root.resolve(SERVER_FILE);
+    }
+
+    /** The secret that HTTP API writes must carry; readable by the owner only. */
+    public Path apiTokenFile() {
+        return root.resolve(API_TOKEN_FILE);
+    }
+
+    /** The API token, created (32 random bytes, base64url) on first use. */
+    public String apiToken() {
+        Path file = apiTokenFile();
+        try {
+            if (!Files.exists(file)) {
+                byte[] random = new byte[32];
+                new java.security.SecureRandom().nextBytes(random);
+                String token = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+                Path temporary = root.resolve(API_TOKEN_FILE + ".tmp");
+                Files.writeString(temporary, token);
+                ownerOnly(temporary);
+                Files.move(temporary, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+            return Files.readString(file).trim();
+        } catch (IOException e) {
+            throw new CliException("cannot read or create " + file + ": " + org.conch.feed.io.IoErrors.describe(e), ExitCodes.FAILED, e);
+        }
+    }
+
+    private static void ownerOnly(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system
         }
     }
 

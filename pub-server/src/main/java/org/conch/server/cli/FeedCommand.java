@@ -29,6 +29,11 @@ final class FeedCommand extends VerbCommand {
     public Integer call() {
         if (fromSequence < 1) throw wrongArgument("--from-seq must be at least 1, got " + fromSequence);
         if (limit < 0) throw wrongArgument("--limit must be 0 (all) or more, got " + limit);
+        ServerClient server = ServerClient.find(dataDirectory()).orElse(null);
+        if (server != null) {
+            printThrough(server);
+            return ExitCodes.OK;
+        }
         try (H2FeedStore store = dataDirectory().openStore()) {
             if (store.state(feed).isEmpty()) {
                 err().println("conch: no messages of " + feed + " in this store");
@@ -37,5 +42,28 @@ final class FeedCommand extends VerbCommand {
             store.forEachInFeed(feed, fromSequence, limit, stored -> out().println(stored.toKvtJson()));
         }
         return ExitCodes.OK;
+    }
+
+    /** Pages of the running server's {@code /api/feeds/:feed}, until the limit or the end of the feed. */
+    private void printThrough(ServerClient server) {
+        long next = fromSequence;
+        long left = limit == 0 ? Long.MAX_VALUE : limit;
+        boolean any = false;
+        while (left > 0) {
+            int page = (int) Math.min(left, org.conch.server.http.CoreRoutes.MAX_FEED_PAGE);
+            String lines = server.getText("/api/feeds/" + java.net.URLEncoder.encode(feed.toString(), java.nio.charset.StandardCharsets.UTF_8)
+                    + "?seq=" + next + "&limit=" + page);
+            int count = 0;
+            for (String line : lines.split("\n")) {
+                if (line.isEmpty()) continue;
+                out().println(line);
+                count++;
+            }
+            any |= count > 0;
+            if (count < page) break;
+            next += count;
+            left -= count;
+        }
+        if (!any && fromSequence == 1) err().println("conch: no messages of " + feed + " in this store");
     }
 }

@@ -3,7 +3,6 @@ package org.conch.server.cli;
 import org.conch.feed.FeedException;
 import org.conch.feed.Identity;
 import org.conch.feed.Message;
-import org.conch.feed.MessageValidator;
 import org.conch.feed.SignCap;
 import org.conch.feed.io.IoErrors;
 import org.conch.feed.json.Json;
@@ -63,14 +62,23 @@ final class PublishCommand extends VerbCommand {
     public Integer call() {
         DataDirectory data = dataDirectory();
         Identity identity = data.identity();
+        ServerClient server = ServerClient.find(data).orElse(null);
         if (source.from != null) {
             checkEveryLine(source.from);
+            if (server != null) {
+                publishFileThrough(server, source.from);
+                return ExitCodes.OK;
+            }
             try (H2FeedStore store = data.openStore()) {
                 publishFile(store, identity, source.from);
             }
             return ExitCodes.OK;
         }
         Object content = source.content != null ? parseContent(source.content) : typedContent(source.typeAndText);
+        if (server != null) {
+            printPublished(server.post("/api/publish", Map.of("content", content)));
+            return ExitCodes.OK;
+        }
         try (H2FeedStore store = data.openStore()) {
             print(store.publish(identity, content, SignCap.NONE));
         }
@@ -84,7 +92,7 @@ final class PublishCommand extends VerbCommand {
         } catch (FeedException e) {
             throw wrongArgument("--content: " + e.getMessage());
         }
-        String problem = contentProblem(content);
+        String problem = org.conch.server.ContentRules.problem(content);
         if (problem != null) throw wrongArgument("--content: " + problem);
         return content;
     }
@@ -93,24 +101,9 @@ final class PublishCommand extends VerbCommand {
         Map<String, Object> content = new LinkedHashMap<>();
         content.put("type", typeAndText.type);
         content.put("text", typeAndText.text);
-        String problem = contentProblem(content);
+        String problem = org.conch.server.ContentRules.problem(content);
         if (problem != null) throw wrongArgument("--type: " + problem);
         return content;
-    }
-
-    /** Why ssb-validate would refuse this content, for the rules that do not depend on the rest of the message. */
-    static String contentProblem(Object content) {
-        if (!(content instanceof Map<?, ?> object)) {
-            return "the content must be a JSON object, got " + Json.typeName(content);
-        }
-        if (!(object.get("type") instanceof String type)) {
-            return "the content must have a \"type\" string";
-        }
-        if (type.length() < MessageValidator.MIN_TYPE_LENGTH || type.length() > MessageValidator.MAX_TYPE_LENGTH) {
-            return "the content type must be " + MessageValidator.MIN_TYPE_LENGTH + " to " + MessageValidator.MAX_TYPE_LENGTH
-                    + " characters long, \"" + type + "\" has " + type.length();
-        }
-        return null;
     }
 
     /** A first pass, so that a bad line 900 does not leave 899 messages published. */
@@ -131,6 +124,28 @@ final class PublishCommand extends VerbCommand {
         if (!batch.isEmpty()) store.publish(identity, batch, SignCap.NONE).forEach(this::print);
     }
 
+    /** Through a running server: the same batches, each published atomically by it. */
+    private void publishFileThrough(ServerClient server, Path file) {
+        List<Object> batch = new ArrayList<>(BATCH_SIZE);
+        forEachContent(file, content -> {
+            batch.add(content);
+            if (batch.size() == BATCH_SIZE) {
+                ((List<?>) server.post("/api/publish", Map.of("contents", batch))).forEach(this::printPublished);
+                batch.clear();
+            }
+        });
+        if (!batch.isEmpty()) ((List<?>) server.post("/api/publish", Map.of("contents", batch))).forEach(this::printPublished);
+    }
+
+    /** A {@code {key, value}} the server replied. */
+    private void printPublished(Object keyValue) {
+        if (json()) {
+            printJson(keyValue);
+        } else {
+            out().println(((Map<?, ?>) keyValue).get("key"));
+        }
+    }
+
     private static void forEachContent(Path file, Consumer<Object> action) {
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8))) {
             long lineNumber = 0;
@@ -144,7 +159,7 @@ final class PublishCommand extends VerbCommand {
                 } catch (FeedException e) {
                     throw new CliException(file + " line " + lineNumber + ": " + e.getMessage(), ExitCodes.FAILED);
                 }
-                String problem = contentProblem(content);
+                String problem = org.conch.server.ContentRules.problem(content);
                 if (problem != null) throw new CliException(file + " line " + lineNumber + ": " + problem, ExitCodes.FAILED);
                 action.accept(content);
             }

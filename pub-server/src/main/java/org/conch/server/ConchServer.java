@@ -1,0 +1,270 @@
+package org.conch.server;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import org.conch.feed.Identity;
+import org.conch.feed.Message;
+import org.conch.feed.SignCap;
+import org.conch.feed.json.CanonicalJson;
+import org.conch.feed.ref.MultiserverAddress;
+import org.conch.feed.store.H2FeedStore;
+import org.conch.gossip.muxrpc.MethodRegistry;
+import org.conch.gossip.net.GossipNode;
+import org.conch.gossip.net.PeerConnection;
+import org.conch.gossip.replication.ReplicationConfig;
+import org.conch.gossip.replication.ReplicationHandlers;
+import org.conch.gossip.replication.ReplicationService;
+import org.conch.server.cli.DataDirectory;
+import org.conch.server.http.ApiRoutes;
+import org.conch.server.http.CoreRoutes;
+import org.conch.server.http.HttpApi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A running conch peer for one data directory: the feed store, replication, the gossip node and the
+ * HTTP API, wired together. {@link #start} brings it all up; {@link #close} takes it down in reverse.
+ */
+public final class ConchServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ConchServer.class);
+    private static final long FIRST_RETRY_MS = 1_000;
+    private static final long MAX_RETRY_MS = 60_000;
+    private static final long START_TIMEOUT_SECONDS = 30;
+
+    private final ServerConfig config;
+    private final DataDirectory dataDirectory;
+    private final Identity identity;
+    private final H2FeedStore store;
+    private final ExecutorService workers;
+    private final Vertx vertx;
+    private final ReplicationService replication;
+    private final GossipNode node;
+    /** Addresses this server keeps dialling, so that asking twice does not start two redial loops. */
+    private final Set<String> keptConnected = ConcurrentHashMap.newKeySet();
+    private volatile boolean closing;
+    private int gossipPort;
+    private int httpPort = -1;
+
+    private ConchServer(ServerConfig config, DataDirectory dataDirectory) {
+        this.config = config;
+        this.dataDirectory = dataDirectory;
+        this.identity = dataDirectory.identity();
+        this.store = dataDirectory.openStore();
+        this.workers = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+                namedDaemon("conch-worker"));
+        this.vertx = Vertx.vertx();
+        this.replication = ReplicationService.start(store,
+                ReplicationConfig.of(identity.id(), SignCap.NONE, workers).withHops(config.hops()));
+        MethodRegistry methods = ReplicationHandlers.register(new MethodRegistry(), replication);
+        this.node = GossipNode.create(vertx, identity, config.gossip())
+                .methods(connection -> methods)
+                .onConnection(connection -> {
+                    var peer = replication.attach(connection.session(), connection::runOnContext, connection.isClient());
+                    connection.closeFuture().onComplete(closed -> peer.close());
+                });
+    }
+
+    /** Opens the store of {@code dataDirectory}, starts gossip and (unless turned off) HTTP, and dials {@code connect}. */
+    public static ConchServer start(ServerConfig config, DataDirectory dataDirectory) throws Exception {
+        ConchServer server = new ConchServer(config, dataDirectory);
+        try {
+            server.gossipPort = await(server.node.listen());
+            if (config.httpPort() != -1) server.httpPort = server.startHttp(List.of(new CoreRoutes()));
+            for (MultiserverAddress peer : config.connect()) server.keepConnected(peer);
+            server.writeServerFile();
+            return server;
+        } catch (Exception e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    private int startHttp(List<ApiRoutes> routeGroups) throws Exception {
+        HttpApi api = new HttpApi(this, dataDirectory.apiToken(), routeGroups);
+        HttpServer http = vertx.createHttpServer().requestHandler(api.router());
+        int port = await(http.listen(config.httpPort(), config.httpHost())).actualPort();
+        api.boundTo(port);
+        return port;
+    }
+
+    // ------------------------------------------------------------------ what route groups and verbs use
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public DataDirectory dataDirectory() {
+        return dataDirectory;
+    }
+
+    public Identity identity() {
+        return identity;
+    }
+
+    public H2FeedStore store() {
+        return store;
+    }
+
+    public ExecutorService workers() {
+        return workers;
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    public ReplicationService replication() {
+        return replication;
+    }
+
+    public GossipNode node() {
+        return node;
+    }
+
+    public int gossipPort() {
+        return gossipPort;
+    }
+
+    /** The bound HTTP port, -1 when HTTP is off. */
+    public int httpPort() {
+        return httpPort;
+    }
+
+    /** This peer's address as others on this machine dial it. */
+    public MultiserverAddress address() {
+        String host = config.host().equals("0.0.0.0") || config.host().equals("::") ? "127.0.0.1" : config.host();
+        return node.address(host);
+    }
+
+    /** Runs {@code work} (JDBC, signing, files) on the worker pool; never call blocking code on an event loop. */
+    public <T> Future<T> blocking(Callable<T> work) {
+        Promise<T> promise = Promise.promise();
+        workers.execute(() -> {
+            try {
+                promise.complete(work.call());
+            } catch (Throwable e) {
+                promise.fail(e);
+            }
+        });
+        return promise.future();
+    }
+
+    /** Signs {@code content} as the local identity and appends it; completes once it is durable. */
+    public Future<Message> publish(Object content) {
+        return blocking(() -> store.publish(identity, content, SignCap.NONE));
+    }
+
+    /**
+     * Dials {@code peer} and keeps dialling it whenever it fails or drops, with doubling delays up to a minute.
+     * The returned future is the first attempt's outcome.
+     */
+    public Future<PeerConnection> keepConnected(MultiserverAddress peer) {
+        Promise<PeerConnection> first = Promise.promise();
+        if (!keptConnected.add(peer.toString())) {
+            return connectOnce(peer);
+        }
+        dial(peer, FIRST_RETRY_MS, first);
+        return first.future();
+    }
+
+    /** Dials {@code peer} once; the connection replicates like any other until either side closes it. */
+    public Future<PeerConnection> connectOnce(MultiserverAddress peer) {
+        return node.connect(peer).onSuccess(connection -> LOG.info("connected to {}", peer));
+    }
+
+    private void dial(MultiserverAddress peer, long retryMs, Promise<PeerConnection> first) {
+        if (closing) return;
+        node.connect(peer).onComplete(result -> {
+            if (first != null) first.handle(result);
+            if (closing) return;
+            if (result.succeeded()) {
+                LOG.info("connected to {}", peer);
+                result.result().closeFuture().onComplete(closed -> {
+                    if (!closing) vertx.setTimer(FIRST_RETRY_MS, t -> dial(peer, FIRST_RETRY_MS, null));
+                });
+            } else {
+                LOG.info("could not connect to {}: {}; retrying in {} s", peer, result.cause().getMessage(), retryMs / 1000);
+                vertx.setTimer(retryMs, t -> dial(peer, Math.min(MAX_RETRY_MS, retryMs * 2), null));
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ the server file (CLI through a running server)
+
+    private void writeServerFile() throws IOException {
+        Map<String, Object> about = new LinkedHashMap<>();
+        about.put("pid", (double) ProcessHandle.current().pid());
+        about.put("id", identity.id().toString());
+        about.put("address", address().toString());
+        about.put("httpHost", config.httpHost());
+        about.put("httpPort", (double) httpPort);
+        Path file = dataDirectory.serverFile();
+        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(temporary, CanonicalJson.compact(about) + "\n");
+        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    // ------------------------------------------------------------------ shutdown
+
+    /** Closes connections, replication, Vert.x, the workers and the store, in that order. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closing) return;
+        closing = true;
+        LOG.info("conch is stopping");
+        try {
+            Files.deleteIfExists(dataDirectory.serverFile());
+        } catch (IOException e) {
+            LOG.warn("could not delete {}: {}", dataDirectory.serverFile(), e.toString());
+        }
+        try {
+            node.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("closing connections: {}", e.toString());
+        }
+        replication.close();
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("closing Vert.x: {}", e.toString());
+        }
+        workers.shutdown();
+        try {
+            workers.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        store.close();
+    }
+
+    private static <T> T await(Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private static ThreadFactory namedDaemon(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,223 @@
+package org.conch.server;
+
+import org.conch.feed.json.Json;
+import org.conch.feed.ref.MultiserverAddress;
+import org.conch.gossip.net.GossipConfig;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Everything {@code conch serve} can be told, validated once at start. Each setting has a key (the flag's
+ * name without dashes) and comes from, weakest first: the defaults here, {@code DATA/config.json}, the
+ * environment ({@code CONCH_} + the key in upper case with {@code _} for {@code -}), the command line.
+ *
+ * @param host           gossip bind address
+ * @param port           gossip TCP port (0: any free port)
+ * @param httpHost       web client and HTTP API bind address
+ * @param httpPort       its port (-1: no HTTP at all, 0: any free port)
+ * @param hops           replicate feeds up to this many follows away
+ * @param connect        peers and pubs to keep connected to, with backoff
+ * @param networkKey     the secret-handshake network key (null: the main network's)
+ * @param pub            run as a pub: announce it, hand out invites
+ * @param publicHost     the host name a pub gives out in invite codes and its {@code pub} announcement
+ * @param name           the pub's name, published in an {@code about}
+ * @param lan            find and announce peers on the local network by UDP broadcast
+ * @param maxConnections gossip connections at once, both directions
+ */
+public record ServerConfig(String host, int port, String httpHost, int httpPort, int hops,
+                           List<MultiserverAddress> connect, byte[] networkKey, boolean pub, String publicHost,
+                           String name, boolean lan, int maxConnections) {
+    public static final String FILE_NAME = "config.json";
+    public static final String DEFAULT_HOST = GossipConfig.DEFAULT_HOST;
+    public static final int DEFAULT_PORT = GossipConfig.DEFAULT_PORT;
+    public static final String DEFAULT_HTTP_HOST = "127.0.0.1";
+    public static final int DEFAULT_HTTP_PORT = 8807;
+    public static final int DEFAULT_HOPS = 2;
+    public static final int MAX_HOPS = 10;
+    public static final int DEFAULT_MAX_CONNECTIONS = GossipConfig.DEFAULT_MAX_CONNECTIONS;
+
+    /** Every key a setting can have, as written in config.json and (with --) on the command line. */
+    public static final Set<String> KEYS = Set.of("host", "port", "http-host", "http-port", "hops", "connect",
+            "network-key", "pub", "public-host", "name", "lan", "max-connections");
+
+    public ServerConfig {
+        connect = List.copyOf(connect);
+        networkKey = networkKey == null ? null : networkKey.clone();
+    }
+
+    @Override
+    public byte[] networkKey() {
+        return networkKey == null ? null : networkKey.clone();
+    }
+
+    /** The gossip node's settings derived from these. */
+    public GossipConfig gossip() {
+        GossipConfig gossip = GossipConfig.defaults().withHost(host).withPort(port);
+        if (networkKey != null) gossip = gossip.withNetworkKey(networkKey);
+        // the per-address cap may not exceed the total one
+        return gossip.withMaxConnectionsPerAddress(Math.min(maxConnections, GossipConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS))
+                .withMaxConnections(maxConnections);
+    }
+
+    /** One value of a setting and where it came from, for error messages. */
+    public record Setting(String value, String source) {
+    }
+
+    /**
+     * Settings layered from the config file in {@code dataDirectory} (if any), {@code environment} and
+     * {@code flags} (key to value, already as text; a repeated flag joined with commas), strongest last.
+     */
+    public static ServerConfig load(Path dataDirectory, Map<String, String> environment, Map<String, String> flags) {
+        Map<String, Setting> settings = new LinkedHashMap<>();
+        readFile(dataDirectory.resolve(FILE_NAME), settings);
+        for (String key : KEYS) {
+            String value = environment.get(environmentName(key));
+            if (value != null) settings.put(key, new Setting(value, "environment " + environmentName(key)));
+        }
+        flags.forEach((key, value) -> {
+            if (!KEYS.contains(key)) throw new IllegalArgumentException("not a setting: " + key);
+            if (value != null) settings.put(key, new Setting(value, "--" + key));
+        });
+        return from(settings);
+    }
+
+    /** {@code http-port} is read from {@code CONCH_HTTP_PORT}. */
+    public static String environmentName(String key) {
+        return "CONCH_" + key.toUpperCase(Locale.ROOT).replace('-', '_');
+    }
+
+    private static void readFile(Path file, Map<String, Setting> settings) {
+        if (!Files.exists(file)) return;
+        Object parsed;
+        try {
+            parsed = Json.parse(Files.readString(file));
+        } catch (IOException e) {
+            throw new ConfigException("cannot read " + file + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            throw new ConfigException(file + " is not valid JSON: " + e.getMessage());
+        }
+        if (!(parsed instanceof Map<?, ?> object)) throw new ConfigException(file + " must hold a JSON object");
+        String source = file.toString();
+        object.forEach((key, value) -> {
+            if (!KEYS.contains((String) key)) {
+                throw new ConfigException(source + ": unknown key \"" + key + "\" (known: " + String.join(", ", sorted(KEYS)) + ")");
+            }
+            settings.put((String) key, new Setting(fileValueAsText((String) key, value, source), source));
+        });
+    }
+
+    private static String fileValueAsText(String key, Object value, String source) {
+        if (value instanceof List<?> list) {
+            List<String> items = new ArrayList<>();
+            for (Object item : list) {
+                if (!(item instanceof String text)) throw new ConfigException(source + ": " + key + " must be a list of strings");
+                items.add(text);
+            }
+            return String.join(",", items);
+        }
+        if (value instanceof Double number && number == Math.rint(number) && Math.abs(number) < 1e15) {
+            return Long.toString(number.longValue());
+        }
+        if (value == null) throw new ConfigException(source + ": " + key + " must not be null");
+        return value.toString();
+    }
+
+    private static ServerConfig from(Map<String, Setting> settings) {
+        Reader read = new Reader(settings);
+        boolean pub = read.bool("pub", false);
+        String publicHost = read.text("public-host", null);
+        if (pub && publicHost == null) {
+            throw new ConfigException("public-host is required with pub: the host name newcomers reach this pub at "
+                    + "(set --public-host, CONCH_PUBLIC_HOST or \"public-host\" in " + FILE_NAME + ")");
+        }
+        int maxConnections = read.integer("max-connections", DEFAULT_MAX_CONNECTIONS, 1, 100_000);
+        return new ServerConfig(
+                read.text("host", DEFAULT_HOST),
+                read.integer("port", DEFAULT_PORT, 0, 65535),
+                read.text("http-host", DEFAULT_HTTP_HOST),
+                read.integer("http-port", DEFAULT_HTTP_PORT, -1, 65535),
+                read.integer("hops", DEFAULT_HOPS, 0, MAX_HOPS),
+                read.addresses("connect"),
+                read.networkKey("network-key"),
+                pub, publicHost,
+                read.text("name", null),
+                read.bool("lan", !pub),
+                maxConnections);
+    }
+
+    private static List<String> sorted(Set<String> keys) {
+        return keys.stream().sorted().toList();
+    }
+
+    /** Parses settings one key at a time, each error naming the key, its source and what is accepted. */
+    private record Reader(Map<String, Setting> settings) {
+        String text(String key, String fallback) {
+            Setting setting = settings.get(key);
+            if (setting == null) return fallback;
+            if (setting.value().isBlank()) throw wrong(key, setting, "must not be empty");
+            return setting.value().trim();
+        }
+
+        int integer(String key, int fallback, int min, int max) {
+            Setting setting = settings.get(key);
+            if (setting == null) return fallback;
+            try {
+                int value = Integer.parseInt(setting.value().trim());
+                if (value >= min && value <= max) return value;
+            } catch (NumberFormatException e) {
+                // reported below with the accepted range
+            }
+            throw wrong(key, setting, "must be a whole number from " + min + " to " + max);
+        }
+
+        boolean bool(String key, boolean fallback) {
+            Setting setting = settings.get(key);
+            if (setting == null) return fallback;
+            return switch (setting.value().trim().toLowerCase(Locale.ROOT)) {
+                case "true", "yes", "on", "1" -> true;
+                case "false", "no", "off", "0" -> false;
+                default -> throw wrong(key, setting, "must be true or false");
+            };
+        }
+
+        List<MultiserverAddress> addresses(String key) {
+            Setting setting = settings.get(key);
+            List<MultiserverAddress> addresses = new ArrayList<>();
+            if (setting == null) return addresses;
+            for (String part : setting.value().split(",")) {
+                if (part.isBlank()) continue;
+                try {
+                    addresses.add(MultiserverAddress.parse(part.trim()));
+                } catch (RuntimeException e) {
+                    throw wrong(key, setting, "must be net:HOST:PORT~shs:KEY addresses; \"" + part.trim() + "\": " + e.getMessage());
+                }
+            }
+            return addresses;
+        }
+
+        byte[] networkKey(String key) {
+            Setting setting = settings.get(key);
+            if (setting == null) return null;
+            try {
+                byte[] bytes = Base64.getDecoder().decode(setting.value().trim());
+                if (bytes.length == 32) return bytes;
+            } catch (IllegalArgumentException e) {
+                // reported below
+            }
+            throw wrong(key, setting, "must be the base64 of 32 bytes");
+        }
+
+        private static ConfigException wrong(String key, Setting setting, String accepted) {
+            return new ConfigException(key + " " + accepted + ", got \"" + setting.value() + "\" (from " + setting.source() + ")");
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package org.conch.server.cli;
+
+import org.conch.feed.json.CanonicalJson;
+import org.conch.feed.json.Json;
+import org.conch.server.http.HttpApi;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * How a verb reaches the {@code conch serve} that owns its data directory (which holds the store's lock):
+ * over the loopback HTTP API, with the token from the data directory. Found through {@code DATA/server.json},
+ * which the server writes when it starts and deletes when it stops; a file left by a killed server is ignored.
+ */
+public final class ServerClient {
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(2);
+
+    private final URI base;
+    private final String token;
+    private final HttpClient http;
+
+    private ServerClient(URI base, String token) {
+        this.base = base;
+        this.token = token;
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT).build();
+    }
+
+    /** The running server of {@code data}, if one is running. */
+    public static Optional<ServerClient> find(DataDirectory data) {
+        if (!Files.exists(data.serverFile())) return Optional.empty();
+        Map<?, ?> about;
+        try {
+            about = (Map<?, ?>) Json.parse(Files.readString(data.serverFile()));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty(); // being written or damaged: as if no server
+        }
+        long pid = ((Double) about.get("pid")).longValue();
+        boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        if (!alive) return Optional.empty();
+        int port = ((Double) about.get("httpPort")).intValue();
+        if (port == -1) {
+            throw new CliException("a conch server (pid " + pid + ") is running for " + data.root()
+                    + " with HTTP turned off, and it holds the store: stop it, or run it with an --http-port", ExitCodes.FAILED);
+        }
+        String host = String.valueOf(about.get("httpHost"));
+        if (host.equals("0.0.0.0") || host.equals("::")) host = "127.0.0.1";
+        if (host.contains(":")) host = "[" + host + "]";
+        return Optional.of(new ServerClient(URI.create("http://" + host + ":" + port), data.apiToken()));
+    }
+
+    /** GET {@code path}: the reply parsed as JSON. */
+    public Object get(String path) {
+        return Json.parse(send(HttpRequest.newBuilder(base.resolve(path)).GET()));
+    }
+
+    /** GET {@code path}: the reply as text (JSON lines). */
+    public String getText(String path) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).GET());
+    }
+
+    /** POST {@code body} (the JSON model) to {@code path}: the reply parsed as JSON. */
+    public Object post(String path, Object body) {
+        return Json.parse(send(HttpRequest.newBuilder(base.resolve(path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(CanonicalJson.compact(body)))));
+    }
+
+    /** DELETE {@code path}: the reply parsed as JSON. */
+    public Object delete(String path) {
+        return Json.parse(send(HttpRequest.newBuilder(base.resolve(path)).DELETE()));
+    }
+
+    private String send(HttpRequest.Builder request) {
+        HttpResponse<String> response;
+        try {
+            response = http.send(request.header(HttpApi.TOKEN_HEADER, token).timeout(REQUEST_TIMEOUT).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new CliException("cannot reach the running conch server at " + base + ": " + e.getMessage(), ExitCodes.FAILED, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted while waiting for the conch server", ExitCodes.FAILED, e);
+        }
+        if (response.statusCode() / 100 != 2) {
+            String text = response.body();
+            try {
+                if (Json.parse(text) instanceof Map<?, ?> error && error.get("error") instanceof String message) text = message;
+            } catch (RuntimeException e) {
+                // not JSON: show the body as it is
+            }
+            throw new CliException(text, ExitCodes.FAILED);
+        }
+        return response.body();
+    }
+}

@@ -1,0 +1,204 @@
+package org.conch.server.http;
+
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import org.conch.feed.FeedId;
+import org.conch.feed.FeedState;
+import org.conch.feed.Message;
+import org.conch.feed.ref.MultiserverAddress;
+import org.conch.feed.store.StoredMessage;
+import org.conch.server.ConchServer;
+import org.conch.server.ContentRules;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The routes every conch serves and the CLI uses while a server runs: health, identity, publishing,
+ * contacts, connecting to a peer, status, and a feed's messages.
+ */
+public final class CoreRoutes implements ApiRoutes {
+    /** Most messages one {@code GET /api/feeds/:id} page returns. */
+    public static final int MAX_FEED_PAGE = 1_000;
+    /** Most contents one {@code POST /api/publish} may carry. */
+    public static final int MAX_PUBLISH_BATCH = 1_000;
+
+    @Override
+    public void mount(Router router, ConchServer server) {
+        router.get("/health").handler(context -> health(context, server));
+        router.get("/api/whoami").handler(context -> HttpApi.json(context, 200, Map.of("id", server.identity().id().toString())));
+        router.post("/api/publish").handler(context -> publish(context, server));
+        router.post("/api/contacts").handler(context -> contact(context, server));
+        router.post("/api/connect").handler(context -> connect(context, server));
+        router.get("/api/status").handler(context -> status(context, server));
+        router.get("/api/feeds/:feed").handler(context -> feed(context, server));
+    }
+
+    /** Answered from memory only, so that a busy store never delays a health check. */
+    private static void health(RoutingContext context, ConchServer server) {
+        Map<String, Object> health = new LinkedHashMap<>();
+        health.put("status", "ok");
+        health.put("id", server.identity().id().toString());
+        health.put("messages", (double) server.store().messageCount());
+        health.put("peers", (double) server.node().connectionCount());
+        health.put("replicating", (double) server.replication().replicationSet().size());
+        String feed = context.request().getParam("feed");
+        if (feed != null) {
+            FeedId id = FeedId.tryParse(feed).orElse(null);
+            if (id == null) {
+                HttpApi.fail(context, 400, "feed is not a feed id: " + feed);
+                return;
+            }
+            health.put("sequence", (double) server.store().state(id).map(FeedState::sequence).orElse(0L));
+        }
+        HttpApi.json(context, 200, health);
+    }
+
+    /** {@code {"content":{…}}} publishes one message; {@code {"contents":[…]}} several in order, atomically. */
+    private static void publish(RoutingContext context, ConchServer server) {
+        Map<String, Object> body = HttpApi.jsonObjectBody(context);
+        if (body == null) return;
+        List<Object> contents = new ArrayList<>();
+        if (body.get("contents") instanceof List<?> list) {
+            contents.addAll(list);
+        } else if (body.containsKey("content")) {
+            contents.add(body.get("content"));
+        } else {
+            HttpApi.fail(context, 400, "give \"content\" (an object) or \"contents\" (a list of objects)");
+            return;
+        }
+        if (contents.isEmpty() || contents.size() > MAX_PUBLISH_BATCH) {
+            HttpApi.fail(context, 400, "publish 1 to " + MAX_PUBLISH_BATCH + " contents at a time, got " + contents.size());
+            return;
+        }
+        for (int i = 0; i < contents.size(); i++) {
+            String problem = ContentRules.problem(contents.get(i));
+            if (problem != null) {
+                HttpApi.fail(context, 400, (contents.size() > 1 ? "contents[" + i + "]: " : "") + problem);
+                return;
+            }
+        }
+        server.blocking(() -> server.store().publish(server.identity(), contents, org.conch.feed.SignCap.NONE))
+                .onSuccess(messages -> {
+                    List<Object> published = new ArrayList<>();
+                    for (Message message : messages) published.add(keyValue(message));
+                    HttpApi.json(context, 200, body.containsKey("contents") ? published : published.get(0));
+                })
+                .onFailure(context::fail);
+    }
+
+    /** {@code {"contact":"@…","following":true|false}} or {@code "blocking":true|false}: one contact message. */
+    private static void contact(RoutingContext context, ConchServer server) {
+        Map<String, Object> body = HttpApi.jsonObjectBody(context);
+        if (body == null) return;
+        String problem = ContentRules.contactProblem(body, server.identity().id());
+        if (problem != null) {
+            HttpApi.fail(context, 400, problem);
+            return;
+        }
+        Map<String, Object> content = new LinkedHashMap<>();
+        content.put("type", "contact");
+        content.put("contact", body.get("contact"));
+        if (body.containsKey("following")) content.put("following", body.get("following"));
+        if (body.containsKey("blocking")) content.put("blocking", body.get("blocking"));
+        server.publish(content).onSuccess(message -> HttpApi.json(context, 200, keyValue(message))).onFailure(context::fail);
+    }
+
+    /** {@code {"address":"net:HOST:PORT~shs:KEY","keep":true}}: dials now; with keep, redials whenever it drops. */
+    private static void connect(RoutingContext context, ConchServer server) {
+        Map<String, Object> body = HttpApi.jsonObjectBody(context);
+        if (body == null) return;
+        MultiserverAddress address;
+        try {
+            address = MultiserverAddress.parse(String.valueOf(body.get("address")));
+        } catch (RuntimeException e) {
+            HttpApi.fail(context, 400, "address must be net:HOST:PORT~shs:KEY: " + e.getMessage());
+            return;
+        }
+        Future<?> attempt = Boolean.TRUE.equals(body.get("keep")) ? server.keepConnected(address) : server.connectOnce(address);
+        attempt.onSuccess(connection -> {
+            Map<String, Object> reply = new LinkedHashMap<>();
+            reply.put("connected", address.toString());
+            reply.put("id", address.key().toString());
+            HttpApi.json(context, 200, reply);
+        }).onFailure(e -> HttpApi.fail(context, 502, "could not connect to " + address + ": " + e.getMessage()));
+    }
+
+    private static void status(RoutingContext context, ConchServer server) {
+        Future.fromCompletionStage(server.replication().status(), context.vertx().getOrCreateContext())
+                .compose(replication -> server.blocking(() -> {
+                    Map<String, Object> status = new LinkedHashMap<>();
+                    status.put("id", server.identity().id().toString());
+                    status.put("running", true);
+                    status.put("address", server.address().toString());
+                    status.put("httpPort", (double) server.httpPort());
+                    status.put("pub", server.config().pub());
+                    status.put("messages", (double) server.store().messageCount());
+                    status.put("storeBytes", (double) directorySize(server.dataDirectory().storeDirectory()));
+                    status.put("connections", (double) server.node().connectionCount());
+                    status.put("replication", replication.toJson());
+                    return status;
+                }))
+                .onSuccess(status -> HttpApi.json(context, 200, status))
+                .onFailure(context::fail);
+    }
+
+    /** A page of a feed as JSON lines ({@code {key,value,timestamp}}), from {@code seq} for at most {@code limit}. */
+    private static void feed(RoutingContext context, ConchServer server) {
+        FeedId feed = FeedId.tryParse(context.pathParam("feed")).orElse(null);
+        if (feed == null) {
+            HttpApi.fail(context, 400, "not a feed id: " + context.pathParam("feed"));
+            return;
+        }
+        long from;
+        int limit;
+        try {
+            from = Long.parseLong(context.request().params().get("seq") == null ? "1" : context.request().getParam("seq"));
+            limit = Integer.parseInt(context.request().params().get("limit") == null ? String.valueOf(MAX_FEED_PAGE)
+                    : context.request().getParam("limit"));
+        } catch (NumberFormatException e) {
+            HttpApi.fail(context, 400, "seq and limit must be whole numbers");
+            return;
+        }
+        if (from < 1 || limit < 1 || limit > MAX_FEED_PAGE) {
+            HttpApi.fail(context, 400, "seq must be at least 1 and limit 1 to " + MAX_FEED_PAGE);
+            return;
+        }
+        server.blocking(() -> {
+            StringBuilder lines = new StringBuilder();
+            server.store().forEachInFeed(feed, from, limit, (StoredMessage stored) -> lines.append(stored.toKvtJson()).append('\n'));
+            return lines.toString();
+        }).onSuccess(lines -> context.response().putHeader("Content-Type", "application/x-ndjson; charset=utf-8").end(lines))
+                .onFailure(context::fail);
+    }
+
+    /** {@code {key, value}} of a message, as {@code publish --json} prints it. */
+    public static Map<String, Object> keyValue(Message message) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("key", message.key().toString());
+        json.put("value", message.value());
+        return json;
+    }
+
+    /** Bytes of every file under {@code directory}; 0 when it cannot be read. */
+    public static long directorySize(Path directory) {
+        try (Stream<Path> files = Files.walk(directory)) {
+            return files.filter(Files::isRegularFile).mapToLong(file -> {
+                try {
+                    return Files.size(file);
+                } catch (IOException e) {
+                    return 0;
+                }
+            }).sum();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package org.conch.server;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ServerConfigTest {
+    private static final String PEER = "net:127.0.0.1:8008~shs:ZhqjbE34uLkkGIO6Dgbj6wjaNtsl8I07hOcmLlRmIsk=";
+
+    @TempDir
+    Path data;
+
+    @Test
+    void withNothingSetEveryDefaultApplies() {
+        ServerConfig config = ServerConfig.load(data, Map.of(), Map.of());
+        assertThat(config.host()).isEqualTo("0.0.0.0");
+        assertThat(config.port()).isEqualTo(8008);
+        assertThat(config.httpHost()).isEqualTo("127.0.0.1");
+        assertThat(config.httpPort()).isEqualTo(8807);
+        assertThat(config.hops()).isEqualTo(2);
+        assertThat(config.connect()).isEmpty();
+        assertThat(config.networkKey()).isNull();
+        assertThat(config.pub()).isFalse();
+        assertThat(config.lan()).as("a personal peer looks for LAN peers").isTrue();
+        assertThat(config.maxConnections()).isEqualTo(256);
+    }
+
+    @Test
+    void theFileBeatsDefaultsTheEnvironmentBeatsTheFileAndFlagsBeatEverything() throws Exception {
+        Files.writeString(data.resolve("config.json"),
+                "{\"port\": 9001, \"http-port\": 9002, \"hops\": 3, \"connect\": [\"" + PEER + "\"]}");
+        Map<String, String> environment = Map.of("CONCH_HTTP_PORT", "9102", "CONCH_HOPS", "4");
+        Map<String, String> flags = new HashMap<>();
+        flags.put("hops", "1");
+        flags.put("port", null); // an option not given
+        ServerConfig config = ServerConfig.load(data, environment, flags);
+        assertThat(config.port()).isEqualTo(9001);
+        assertThat(config.httpPort()).isEqualTo(9102);
+        assertThat(config.hops()).isEqualTo(1);
+        assertThat(config.connect()).extracting(Object::toString).containsExactly(PEER);
+    }
+
+    @Test
+    void aBadValueNamesTheKeyTheSourceAndWhatIsAccepted() throws Exception {
+        assertThatThrownBy(() -> ServerConfig.load(data, Map.of("CONCH_PORT", "80000"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("port must be a whole number from 0 to 65535, got \"80000\" (from environment CONCH_PORT)");
+        assertThatThrownBy(() -> ServerConfig.load(data, Map.of(), Map.of("hops", "many")))
+                .hasMessage("hops must be a whole number from 0 to 10, got \"many\" (from --hops)");
+        assertThatThrownBy(() -> ServerConfig.load(data, Map.of(), Map.of("lan", "maybe")))
+                .hasMessage("lan must be true or false, got \"maybe\" (from --lan)");
+        assertThatThrownBy(() -> ServerConfig.load(data, Map.of(), Map.of("network-key", "c2hvcnQ=")))
+                .hasMessageStartingWith("network-key must be the base64 of 32 bytes");
+        assertThatThrownBy(() -> ServerConfig.load(data, Map.of(), Map.of("connect", "net:nowhere")))
+                .hasMessageStartingWith("connect must be net:HOST:PORT~shs:KEY addresses; \"net:nowhere\"");
+        Files.writeString(data.resolve("config.json"), "{\"http-prot\": 1}");
+        assertThatThrownBy(() -> ServerConfig.load(data, Map.of(), Map.of()))
+                .hasMessageContaining("unknown key \"http-prot\"");
+        Files.writeString(data.resolve("config.json"), "{\"port\": ");
+        assertThatThrownBy(() -> ServerConfig.load(data, Map.of(), Map.of()))
+                .hasMessageContaining("is not valid JSON");
+    }
+
+    @Test
+    void aPubNeedsItsPublicHostAndIsNotOnTheLanByDefault() {
+        assertThatThrownBy(() -> ServerConfig.load(data, Map.of(), Map.of("pub", "true")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("public-host is required with pub");
+        ServerConfig pub = ServerConfig.load(data, Map.of("CONCH_PUBLIC_HOST", "pub.example.org"), Map.of("pub", "true"));
+        assertThat(pub.pub()).isTrue();
+        assertThat(pub.publicHost()).isEqualTo("pub.example.org");
+        assertThat(pub.lan()).isFalse();
+    }
+
+    @Test
+    void aSmallConnectionCapAlsoCapsConnectionsPerAddress() {
+        ServerConfig config = ServerConfig.load(data, Map.of(), Map.of("max-connections", "3"));
+        assertThat(config.gossip().maxConnections()).isEqualTo(3);
+        assertThat(config.gossip().maxConnectionsPerAddress()).isEqualTo(3);
+    }
+}
