@@ -46,7 +46,7 @@ public final class DataDirectory {
     }
 
     /** Opens the invites of an initialised directory; the caller closes them. */
-    org.conch.server.invite.InviteStore openInvites() {
+    public org.conch.server.invite.InviteStore openInvites() {
         identity(); // as openStore: never create a database in a directory that is not conch's
         return org.conch.server.invite.InviteStore.open(invitesDirectory());
     }

@@ -3,39 +3,43 @@ package org.conch.server.cli;
 import io.vertx.core.Vertx;
 import org.conch.feed.FeedId;
 import org.conch.feed.Identity;
-import org.conch.feed.Message;
 import org.conch.feed.SignCap;
 import org.conch.feed.ref.InvalidRefException;
 import org.conch.feed.ref.InviteCode;
 import org.conch.feed.store.H2FeedStore;
-import org.conch.gossip.net.GossipConfig;
-import org.conch.server.invite.CreatedInvite;
-import org.conch.server.invite.Invite;
+import org.conch.server.ServerConfig;
 import org.conch.server.invite.InviteAcceptor;
+import org.conch.server.invite.InviteEndpoint;
+import org.conch.server.invite.InviteReplies;
 import org.conch.server.invite.InviteStore;
 import org.conch.server.invite.InviteTerms;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
  * {@code conch invite create|list|revoke|accept}: the pub's invites, and redeeming one as a newcomer.
+ * With {@code conch serve} running for the data directory each verb asks it over the HTTP API (it holds
+ * the databases); otherwise it opens them itself. Either way it prints from the same JSON replies.
  */
 @Command(name = "invite",
         header = "Create, list and revoke the pub's invites, or accept a pub's invite.",
         description = {
                 "A pub hands out invite codes HOST:PORT:@PUB.ed25519~SEED; whoever redeems one with "
                         + "`conch invite accept` (or another Scuttlebutt client) is followed by the pub, which then "
-                        + "replicates their feed."},
+                        + "replicates their feed. Codes name the pub's --public-host and --port (see `conch serve --pub`)."},
         subcommands = {InviteCommand.Create.class, InviteCommand.ListInvites.class, InviteCommand.Revoke.class,
                 InviteCommand.Accept.class})
 final class InviteCommand extends VerbCommand {
@@ -43,6 +47,12 @@ final class InviteCommand extends VerbCommand {
     public Integer call() {
         err().println("conch invite: a verb is needed: create, list, revoke or accept (see 'conch invite --help')");
         return ExitCodes.USAGE_OR_UNREADABLE;
+    }
+
+    /** The running server of the data directory, after checking the directory has an identity. */
+    static Optional<ServerClient> runningServer(VerbCommand verb) {
+        verb.dataDirectory().identity();
+        return ServerClient.find(verb.dataDirectory());
     }
 
     @Command(name = "create", header = "Create an invite and print its code.")
@@ -65,21 +75,28 @@ final class InviteCommand extends VerbCommand {
             } catch (IllegalArgumentException e) {
                 throw wrongArgument(e.getMessage());
             }
-            Identity identity = dataDirectory().identity();
-            InviteEndpoint endpoint = InviteEndpoint.of(this);
-            CreatedInvite created;
-            try (InviteStore invites = dataDirectory().openInvites()) {
-                created = invites.create(terms);
-            }
-            InviteCode code = created.code(endpoint.host(), endpoint.port(), identity.id());
-            if (json()) {
-                Map<String, Object> result = created.invite().toJson(Instant.now());
-                result.put("code", code.toString());
-                printJson(result);
-            } else {
-                out().println(code);
-            }
+            Map<?, ?> created = (Map<?, ?>) runningServer(this).map(server -> server.post("/api/invites", request()))
+                    .orElseGet(() -> createHere(terms));
+            if (created.get("warning") != null) err().println("conch: warning: " + created.get("warning"));
+            if (json()) printJson(created);
+            else out().println(created.get("code"));
             return ExitCodes.OK;
+        }
+
+        private Map<String, Object> request() {
+            Map<String, Object> request = new LinkedHashMap<>();
+            request.put("uses", (double) uses);
+            if (expires != null) request.put("expires", expires);
+            if (note != null) request.put("note", note);
+            return request;
+        }
+
+        private Map<String, Object> createHere(InviteTerms terms) {
+            DataDirectory data = dataDirectory();
+            ServerConfig config = ServerConfig.load(data.root(), conch().environment(), Map.of());
+            try (InviteStore invites = data.openInvites()) {
+                return InviteReplies.created(invites.create(terms), InviteEndpoint.of(config, config.port()), data.identity().id());
+            }
         }
     }
 
@@ -87,22 +104,27 @@ final class InviteCommand extends VerbCommand {
     static final class ListInvites extends VerbCommand {
         @Override
         public Integer call() {
-            List<Invite> all;
-            try (InviteStore invites = dataDirectory().openInvites()) {
-                all = invites.list();
-            }
-            Instant now = Instant.now();
-            for (Invite invite : all) {
-                if (json()) {
-                    printJson(invite.toJson(now));
-                } else {
-                    out().println(invite.key() + "  " + invite.usedCount() + "/" + invite.totalUses() + " used  "
-                            + invite.status(now).label()
-                            + (invite.expires() == null ? "" : "  expires " + invite.expires())
-                            + (invite.note() == null ? "" : "  " + invite.note()));
+            List<?> invites = (List<?>) runningServer(this).map(server -> server.get("/api/invites")).orElseGet(() -> {
+                try (InviteStore store = dataDirectory().openInvites()) {
+                    return InviteReplies.list(store.list());
                 }
+            });
+            for (Object item : invites) {
+                Map<?, ?> invite = (Map<?, ?>) item;
+                if (json()) {
+                    printJson(invite);
+                    continue;
+                }
+                out().println(invite.get("id") + "  " + whole(invite.get("used")) + "/" + whole(invite.get("uses")) + " used  "
+                        + invite.get("status")
+                        + (invite.get("expires") == null ? "" : "  expires " + Instant.ofEpochMilli(whole(invite.get("expires"))))
+                        + (invite.get("note") == null ? "" : "  " + invite.get("note")));
             }
             return ExitCodes.OK;
+        }
+
+        private static long whole(Object number) {
+            return ((Double) number).longValue();
         }
     }
 
@@ -114,11 +136,14 @@ final class InviteCommand extends VerbCommand {
 
         @Override
         public Integer call() {
-            boolean revoked;
-            try (InviteStore invites = dataDirectory().openInvites()) {
-                revoked = invites.revoke(key);
+            Optional<ServerClient> server = runningServer(this);
+            if (server.isPresent()) {
+                server.get().delete("/api/invites/" + URLEncoder.encode(key.toString(), StandardCharsets.UTF_8));
+            } else {
+                try (InviteStore invites = dataDirectory().openInvites()) {
+                    if (!invites.revoke(key)) throw new CliException("no invite has the key " + key, ExitCodes.FAILED);
+                }
             }
-            if (!revoked) throw new CliException("no invite has the key " + key, ExitCodes.FAILED);
             if (json()) printJson(Map.of("revoked", key.toString()));
             else out().println("revoked " + key);
             return ExitCodes.OK;
@@ -127,7 +152,8 @@ final class InviteCommand extends VerbCommand {
 
     @Command(name = "accept", header = "Redeem a pub's invite: the pub follows you, and you follow it.",
             description = {"Dials the pub with the invite's key and asks it to follow the local identity, then "
-                    + "publishes a follow of the pub and its address."})
+                    + "publishes a follow of the pub and its address. A running server then stays connected to the "
+                    + "pub and replicates with it; without one, `conch serve --connect ADDRESS` does."})
     static final class Accept extends VerbCommand {
         private static final long TIMEOUT_SECONDS = 60;
 
@@ -137,12 +163,33 @@ final class InviteCommand extends VerbCommand {
         @Override
         public Integer call() throws Exception {
             InviteCode invite = parseCode(code);
-            Identity identity = dataDirectory().identity();
-            if (invite.pubKey().equals(identity.id())) throw wrongArgument("that invite is for this identity's own pub");
-            GossipConfig network = InviteEndpoint.network(this);
+            Optional<ServerClient> server = runningServer(this);
+            if (invite.pubKey().equals(dataDirectory().identity().id())) {
+                throw wrongArgument("that invite is for this identity's own pub");
+            }
+            Map<?, ?> accepted = server.isPresent()
+                    ? (Map<?, ?>) server.get().post("/api/invites/accept", Map.of("code", invite.toString()))
+                    : acceptHere(invite);
+            if (json()) {
+                printJson(accepted);
+            } else {
+                out().println("accepted: " + invite.pubKey() + " at " + invite.host() + ":" + invite.port() + " follows you");
+            }
+            if (server.isEmpty()) {
+                err().println("conch: `conch serve --connect " + invite.address() + "` replicates with the pub");
+            }
+            return ExitCodes.OK;
+        }
+
+        private Map<String, Object> acceptHere(InviteCode invite) throws Exception {
+            DataDirectory data = dataDirectory();
+            Identity identity = data.identity();
+            ServerConfig config = ServerConfig.load(data.root(), conch().environment(), Map.of());
             Vertx vertx = Vertx.vertx();
-            try {
-                InviteAcceptor.redeem(vertx, network, invite, identity.id())
+            try (H2FeedStore store = data.openStore()) {
+                return InviteAcceptor.accept(vertx, config.gossip(), invite, identity.id(),
+                                // a few small messages: signing and appending them here is quick
+                                contents -> vertx.executeBlocking(() -> store.publish(identity, contents, SignCap.NONE)))
                         .toCompletionStage().toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             } catch (ExecutionException e) {
                 throw new CliException(e.getCause().getMessage(), ExitCodes.FAILED, e.getCause());
@@ -152,13 +199,6 @@ final class InviteCommand extends VerbCommand {
             } finally {
                 vertx.close().toCompletionStage().toCompletableFuture().join();
             }
-            List<Message> published;
-            try (H2FeedStore store = dataDirectory().openStore()) {
-                published = store.publish(identity, InviteAcceptor.announcements(invite), SignCap.NONE);
-            }
-            report(invite, published);
-            err().println("conch: `conch serve --connect " + invite.address() + "` replicates with the pub");
-            return ExitCodes.OK;
         }
 
         private InviteCode parseCode(String text) {
@@ -171,18 +211,6 @@ final class InviteCommand extends VerbCommand {
                 return InviteCode.parse(trimmed);
             } catch (InvalidRefException e) {
                 throw wrongArgument(e.getMessage());
-            }
-        }
-
-        private void report(InviteCode invite, List<Message> published) {
-            if (json()) {
-                Map<String, Object> result = new LinkedHashMap<>();
-                result.put("pub", invite.pubKey().toString());
-                result.put("address", invite.address().toString());
-                result.put("published", published.stream().map(message -> (Object) message.key().toString()).toList());
-                printJson(result);
-            } else {
-                out().println("accepted: " + invite.pubKey() + " at " + invite.host() + ":" + invite.port() + " follows you");
             }
         }
     }

@@ -5,6 +5,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import org.conch.feed.FeedId;
 import org.conch.feed.Identity;
+import org.conch.feed.Message;
 import org.conch.feed.ref.InviteCode;
 import org.conch.gossip.muxrpc.RemoteCallException;
 import org.conch.gossip.net.GossipConfig;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The newcomer's side of an invite (ssb-invite's {@code accept}): dial the pub authenticated as the
@@ -56,6 +58,18 @@ public final class InviteAcceptor {
                     return answer.future();
                 })
                 .eventually(inviteNode::close);
+    }
+
+    /**
+     * Redeems {@code code} for {@code self}, then publishes {@link #announcements} with {@code publish}
+     * (which signs as {@code self} and completes once the messages are durable). Completes with
+     * {@link InviteReplies#accepted}.
+     */
+    public static Future<Map<String, Object>> accept(Vertx vertx, GossipConfig network, InviteCode code, FeedId self,
+                                                     Function<List<Map<String, Object>>, Future<List<Message>>> publish) {
+        return redeem(vertx, network, code, self)
+                .compose(pubsAnswer -> publish.apply(announcements(code)))
+                .map(published -> InviteReplies.accepted(code, published));
     }
 
     /**

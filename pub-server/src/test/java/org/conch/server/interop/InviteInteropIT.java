@@ -3,6 +3,8 @@ package org.conch.server.interop;
 import org.conch.server.interop.RealPeer.Stack;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.BufferedReader;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +21,49 @@ import static org.assertj.core.api.Assertions.assertThat;
 class InviteInteropIT {
     @TempDir
     Path work;
+
+    /**
+     * conch as the pub: `conch serve --pub` announces itself, `conch invite create` (through the running
+     * server) makes a code, the real peer redeems it with its own invite client and dials the pub again
+     * with its own key; then each holds the other's feed, including a post published afterwards.
+     */
+    @ParameterizedTest(name = "{0} stack redeems a conch invite")
+    @EnumSource(Stack.class)
+    void aRealPeerRedeemsAConchInviteAndTheyReplicate(Stack stack) throws Exception {
+        ConchProcess conch = new ConchProcess(work);
+        String data = work.resolve("conch").toString();
+        conch.run("--data", data, "init");
+        String conchId = conch.run("--data", data, "whoami").trim();
+        int httpPort = RealPeer.freePort();
+        Process server = conch.startServer(List.of("--data", data, "--json", "serve", "--pub", "--public-host", "127.0.0.1",
+                "--name", "conch test pub", "--host", "127.0.0.1", "--port", String.valueOf(RealPeer.freePort()),
+                "--http-port", String.valueOf(httpPort)));
+        try (RealPeer newcomer = RealPeer.start(stack, work.resolve("peer"))) {
+            BufferedReader out = server.inputReader(StandardCharsets.UTF_8);
+            assertThat(out.readLine()).as("conch serve's first line; log: %s", conch.serveLog()).isNotNull();
+            ConchProcess.Result created = conch.runAllowingFailure("--data", data, "invite", "create", "--note", "welcome");
+            assertThat(created.exitCode()).as(created.stderr()).isZero();
+            assertThat(created.stderr()).as("a pub's code needs no warning").doesNotContain("warning");
+            String code = created.stdout().trim();
+            assertThat(code).startsWith("127.0.0.1:").contains(":" + conchId + "~");
+
+            newcomer.acceptInvite(code);
+            newcomer.publishPost("hello from the newcomer on " + stack);
+            conch.run("--data", data, "publish", "--type", "post", "--text", "hello from the conch pub");
+
+            conch.waitUntilConchHas(httpPort, server, newcomer.id(), newcomer.latest(newcomer.id()));
+            // conch: its pub and about announcements, its follow of the newcomer, the post
+            newcomer.waitFor(conchId, 4, 60_000);
+            List<Map<String, Object>> conchFeed = newcomer.feed(conchId);
+            assertThat(conchFeed).extracting(value -> content(value).get("type")).containsExactly("pub", "about", "contact", "post");
+            assertThat(content(conchFeed.get(1))).containsEntry("name", "conch test pub");
+            assertThat(content(conchFeed.get(2))).containsEntry("contact", newcomer.id()).containsEntry("following", true)
+                    .containsEntry("pub", true).containsEntry("note", "welcome");
+            assertThat(conch.run("--data", data, "--json", "invite", "list")).contains("\"used\":1", "\"status\":\"used up\"");
+        } finally {
+            ConchProcess.stop(server);
+        }
+    }
 
     /** conch as the newcomer: `conch invite accept` with a code made by ssb-server 16's ssb-invite. */
     @Test
@@ -40,7 +85,7 @@ class InviteInteropIT {
                     .containsEntry("following", true).containsEntry("pub", true));
             ConchProcess.Result again = conch.runAllowingFailure("--data", data, "invite", "accept", code);
             assertThat(again.exitCode()).isEqualTo(1);
-            assertThat(again.stderr()).startsWith("conch: the pub at 127.0.0.1:").contains("did not accept the invite");
+            assertThat(again.stderr()).contains("conch: the pub at 127.0.0.1:" + pubPort(pub) + " did not accept the invite");
 
             conch.run("--data", data, "publish", "--type", "post", "--text", "hello from conch");
             int httpPort = RealPeer.freePort();
@@ -64,6 +109,11 @@ class InviteInteropIT {
             Map<String, Object> address = (Map<String, Object>) content(conchFeed.get(1)).get("address");
             assertThat(address).containsEntry("host", "127.0.0.1").containsEntry("key", pub.id());
         }
+    }
+
+    private static String pubPort(RealPeer peer) {
+        String address = peer.address(); // net:127.0.0.1:PORT~shs:KEY
+        return address.substring(address.lastIndexOf(':', address.indexOf('~')) + 1, address.indexOf('~'));
     }
 
     @SuppressWarnings("unchecked")
