@@ -23,7 +23,7 @@ import org.conch.server.http.HttpApi;
 import org.conch.server.http.InviteRoutes;
 import org.conch.server.invite.InviteRedeemer;
 import org.conch.server.invite.InviteStore;
-import org.conch.server.invite.PubAnnouncement;
+import org.conch.server.invite.PubMessages;
 import org.conch.server.invite.ServerInvites;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,6 +103,7 @@ public final class ConchServer implements AutoCloseable {
             if (config.pub()) server.announcePub();
             if (config.httpPort() != -1) server.httpPort = server.startHttp(List.of(new CoreRoutes(), new InviteRoutes()));
             for (MultiserverAddress peer : config.connect()) server.keepConnected(peer);
+            server.keepConnectedToJoinedPubs();
             server.writeServerFile();
             return server;
         } catch (Exception e) {
@@ -206,13 +207,24 @@ public final class ConchServer implements AutoCloseable {
 
     /** The pub role: its address, and its name if it has one, each published unless the feed already says so. */
     private void announcePub() throws Exception {
-        List<Map<String, Object>> missing = await(blocking(() -> PubAnnouncement.missing(identity.id(),
-                config.publicHost(), gossipPort, config.name(),
-                reader -> store.forEachInFeed(identity.id(), 1, 0, stored -> reader.accept(stored.message())))));
+        List<Map<String, Object>> missing = await(blocking(() -> PubMessages.missing(identity.id(),
+                config.publicHost(), gossipPort, config.name(), this::readOwnFeed)));
         if (missing.isEmpty()) return;
         await(blocking(() -> store.publish(identity, missing, SignCap.NONE)));
         LOG.info("announced the pub at {}:{}{}", config.publicHost(), gossipPort,
                 config.name() == null ? "" : " named " + config.name());
+    }
+
+    /** The pubs our feed announced after redeeming their invites: replicate with them as with --connect peers. */
+    private void keepConnectedToJoinedPubs() throws Exception {
+        List<MultiserverAddress> joined = await(blocking(() -> PubMessages.joinedPubs(identity.id(), this::readOwnFeed)));
+        for (MultiserverAddress pub : joined) {
+            if (!config.connect().contains(pub)) keepConnected(pub);
+        }
+    }
+
+    private void readOwnFeed(java.util.function.Consumer<Message> reader) {
+        store.forEachInFeed(identity.id(), 1, 0, stored -> reader.accept(stored.message()));
     }
 
     /**

@@ -152,8 +152,8 @@ final class InviteCommand extends VerbCommand {
 
     @Command(name = "accept", header = "Redeem a pub's invite: the pub follows you, and you follow it.",
             description = {"Dials the pub with the invite's key and asks it to follow the local identity, then "
-                    + "publishes a follow of the pub and its address. A running server then stays connected to the "
-                    + "pub and replicates with it; without one, `conch serve --connect ADDRESS` does."})
+                    + "publishes a follow of the pub and its address. `conch serve` keeps connected to every pub the "
+                    + "local feed announced this way and replicates with it (a running server starts at once)."})
     static final class Accept extends VerbCommand {
         private static final long TIMEOUT_SECONDS = 60;
 
@@ -176,7 +176,7 @@ final class InviteCommand extends VerbCommand {
                 out().println("accepted: " + invite.pubKey() + " at " + invite.host() + ":" + invite.port() + " follows you");
             }
             if (server.isEmpty()) {
-                err().println("conch: `conch serve --connect " + invite.address() + "` replicates with the pub");
+                err().println("conch: `conch serve` will keep connected to the pub and replicate with it");
             }
             return ExitCodes.OK;
         }

@@ -82,7 +82,7 @@ public final class InviteAcceptor {
         follow.put("contact", code.pubKey().toString());
         follow.put("following", true);
         follow.put("autofollow", true);
-        return List.of(follow, PubAnnouncement.pubContent(code.host(), code.port(), code.pubKey()));
+        return List.of(follow, PubMessages.pubContent(code.host(), code.port(), code.pubKey()));
     }
 
     private static InviteAcceptException connectFailure(String pub, Throwable failure) {

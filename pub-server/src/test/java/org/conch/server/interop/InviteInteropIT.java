@@ -65,7 +65,10 @@ class InviteInteropIT {
         }
     }
 
-    /** conch as the newcomer: `conch invite accept` with a code made by ssb-server 16's ssb-invite. */
+    /**
+     * conch as the newcomer: `conch invite accept` with a code made by ssb-server 16's ssb-invite; then
+     * `conch serve`, told nothing of the pub, dials it because its feed announced it, and they replicate.
+     */
     @Test
     void conchAcceptsAnSsbServerInviteAndTheyReplicate() throws Exception {
         try (RealPeer pub = RealPeer.start(Stack.CLASSIC, work.resolve("pub"))) {
@@ -90,8 +93,7 @@ class InviteInteropIT {
             conch.run("--data", data, "publish", "--type", "post", "--text", "hello from conch");
             int httpPort = RealPeer.freePort();
             Process server = conch.startServer(List.of("--data", data, "--json", "serve", "--host", "127.0.0.1",
-                    "--port", String.valueOf(RealPeer.freePort()), "--http-port", String.valueOf(httpPort),
-                    "--connect", pub.address()));
+                    "--port", String.valueOf(RealPeer.freePort()), "--http-port", String.valueOf(httpPort)));
             try {
                 BufferedReader out = server.inputReader(StandardCharsets.UTF_8);
                 assertThat(out.readLine()).as("conch serve's first line; log: %s", conch.serveLog()).isNotNull();

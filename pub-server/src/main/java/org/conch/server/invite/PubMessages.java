@@ -2,6 +2,7 @@ package org.conch.server.invite;
 
 import org.conch.feed.FeedId;
 import org.conch.feed.Message;
+import org.conch.feed.ref.MultiserverAddress;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,12 +11,13 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * The pub role's messages about itself: {@code {type:'pub', address:{host, port, key}}} so that members'
- * clients learn where to dial it, and {@code {type:'about', about: @id, name}} when it has a name. Each
- * is published once: only when the pub's own feed does not already have it as its latest of that kind.
+ * {@code pub} messages, both ways: the pub role's messages about itself ({@code {type:'pub', address:{host,
+ * port, key}}} so that members' clients learn where to dial it, and {@code {type:'about', about: @id, name}}
+ * when it has a name), each published once, only when the pub's own feed does not already have it as its
+ * latest of that kind; and the pubs a member joined, which its own feed announced after redeeming invites.
  */
-public final class PubAnnouncement {
-    private PubAnnouncement() {
+public final class PubMessages {
+    private PubMessages() {
     }
 
     /** {@code {type:'pub', address:{host, port, key}}}, as ssb-invite and the pub role publish it. */
@@ -60,5 +62,26 @@ public final class PubAnnouncement {
         if (!pubContent.equals(latestPub[0])) missing.add(pubContent);
         if (aboutContent != null && !name.equals(latestName[0])) missing.add(aboutContent);
         return missing;
+    }
+
+    /**
+     * The pubs {@code self} announced in its own feed ({@code pub} messages, as {@code invite accept}
+     * publishes them), oldest first, without itself and without repeats: the pubs to keep connected to.
+     */
+    public static List<MultiserverAddress> joinedPubs(FeedId self, Consumer<Consumer<Message>> ownFeed) {
+        java.util.Set<MultiserverAddress> pubs = new java.util.LinkedHashSet<>();
+        ownFeed.accept(message -> {
+            if (!(message.content() instanceof Map<?, ?> content) || !"pub".equals(content.get("type"))) return;
+            if (!(content.get("address") instanceof Map<?, ?> address)) return;
+            FeedId key = address.get("key") instanceof String text ? FeedId.tryParse(text).orElse(null) : null;
+            if (key == null || key.equals(self) || !(address.get("host") instanceof String host)
+                    || !(address.get("port") instanceof Double port) || port != Math.rint(port)) return;
+            try {
+                pubs.add(new MultiserverAddress(host, port.intValue(), key));
+            } catch (RuntimeException e) {
+                // an address nobody can dial (bad host or port): not a pub to keep connected to
+            }
+        });
+        return List.copyOf(pubs);
     }
 }
