@@ -3,7 +3,9 @@
 // One real Scuttlebutt peer, driven over a JSON-lines protocol on stdin/stdout.
 //
 //   node peer.js --stack classic|manyverse --dir DIR --port PORT
-//                [--seed HEX32] [--caps-shs BASE64] [--hops N]
+//                [--seed HEX32] [--caps-shs BASE64] [--hops N] [--no-ebt true]
+//   --no-ebt true (classic only): leave ssb-ebt out, so the peer replicates by history streams only,
+//   as ssb-server did before EBT
 //
 // stdout carries ONLY protocol lines (first line: {"ready":true,...}); every log goes to stderr.
 // The process exits when stdin closes, on the `stop` command, and on SIGTERM/SIGINT.
@@ -120,9 +122,8 @@ function classicStack () {
     .use(req('ssb-invite'))
     .use(req('ssb-query'))
     .use(req('ssb-links'))
-    .use(req('ssb-ebt'))
-    .use(req('ssb-ooo'))
-  const ssb = create(config)
+  const withEbt = args['no-ebt'] === 'true' ? create : create.use(req('ssb-ebt'))
+  const ssb = withEbt.use(req('ssb-ooo'))(config)
   const conns = new Map()
 
   const api = {
@@ -366,7 +367,7 @@ function countIncoming (ssb) {
     return fn.apply(this, args)
   }
   ssb.createHistoryStream.hook(count('createHistoryStream'))
-  ssb.ebt.replicate.hook(count('ebt.replicate'))
+  if (ssb.ebt) ssb.ebt.replicate.hook(count('ebt.replicate'))
 }
 
 async function main () {

@@ -12,6 +12,7 @@ import org.conch.feed.ref.MultiserverAddress;
 import org.conch.feed.store.H2FeedStore;
 import org.conch.gossip.muxrpc.MethodRegistry;
 import org.conch.gossip.net.GossipNode;
+import org.conch.gossip.net.LanDiscovery;
 import org.conch.gossip.net.PeerConnection;
 import org.conch.gossip.replication.ReplicationConfig;
 import org.conch.gossip.replication.ReplicationHandlers;
@@ -21,6 +22,7 @@ import org.conch.server.http.ApiRoutes;
 import org.conch.server.http.CoreRoutes;
 import org.conch.server.http.HttpApi;
 import org.conch.server.http.InviteRoutes;
+import org.conch.server.invite.GuestMethods;
 import org.conch.server.invite.InviteRedeemer;
 import org.conch.server.invite.InviteStore;
 import org.conch.server.invite.PubMessages;
@@ -29,6 +31,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -53,6 +57,7 @@ public final class ConchServer implements AutoCloseable {
     private static final long FIRST_RETRY_MS = 1_000;
     private static final long MAX_RETRY_MS = 60_000;
     private static final long START_TIMEOUT_SECONDS = 30;
+    private static final long METRICS_REFRESH_MS = 5_000;
 
     private final ServerConfig config;
     private final DataDirectory dataDirectory;
@@ -64,9 +69,13 @@ public final class ConchServer implements AutoCloseable {
     private final GossipNode node;
     private final InviteStore inviteStore;
     private final ServerInvites invites;
+    private final Metrics metrics;
+    private final AutoCloseable appendCounting;
     /** Addresses this server keeps dialling, so that asking twice does not start two redial loops. */
     private final Set<String> keptConnected = ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
+    /** LAN discovery (ssb-lan): null when off. */
+    private volatile LanDiscovery lan;
     private int gossipPort;
     private int httpPort = -1;
 
@@ -84,7 +93,19 @@ public final class ConchServer implements AutoCloseable {
         this.inviteStore = dataDirectory.openInvites();
         InviteRedeemer redeemer = new InviteRedeemer(inviteStore, identity.id(),
                 feed -> replication.followGraph().follows(identity.id(), feed), this::publishStored);
-        this.invites = new ServerInvites(inviteStore, redeemer, workers, () -> pubAddress().toString());
+        // the listener reads the metrics field when a guest redeems, by which time it is set
+        this.invites = new ServerInvites(inviteStore, redeemer, workers, () -> pubAddress().toString(),
+                new GuestMethods.RedemptionListener() {
+                    @Override
+                    public void redeemed() {
+                        metrics.inviteRedeemed();
+                    }
+
+                    @Override
+                    public void refused() {
+                        metrics.inviteRefused();
+                    }
+                });
         this.node = GossipNode.create(vertx, identity, config.gossip())
                 .authorizer(invites.authorizer(feed -> true))
                 .methods(invites.methods(connection -> methods))
@@ -93,6 +114,9 @@ public final class ConchServer implements AutoCloseable {
                     var peer = replication.attach(connection.session(), connection::runOnContext, connection.isClient());
                     connection.closeFuture().onComplete(closed -> peer.close());
                 });
+        this.metrics = new Metrics(this);
+        this.appendCounting = store.subscribe(stored -> metrics.messageAppended());
+        vertx.setPeriodic(METRICS_REFRESH_MS, timer -> replication.status().thenAccept(metrics::update));
     }
 
     /** Opens the store of {@code dataDirectory}, starts gossip and (unless turned off) HTTP, and dials {@code connect}. */
@@ -101,6 +125,7 @@ public final class ConchServer implements AutoCloseable {
         try {
             server.gossipPort = await(server.node.listen());
             if (config.pub()) server.announcePub();
+            if (config.lan() && !isLoopback(config.host())) server.startLan();
             if (config.httpPort() != -1) server.httpPort = server.startHttp(List.of(new CoreRoutes(), new InviteRoutes()));
             for (MultiserverAddress peer : config.connect()) server.keepConnected(peer);
             server.keepConnectedToJoinedPubs();
@@ -109,6 +134,25 @@ public final class ConchServer implements AutoCloseable {
         } catch (Exception e) {
             server.close();
             throw e;
+        }
+    }
+
+    private void startLan() throws Exception {
+        lan = LanDiscovery.standard(vertx, identity, config.gossip(), gossipPort, this::dialLanPeer);
+        await(lan.start());
+    }
+
+    /** Dials a peer heard on the LAN once, unless a connection to its key is already up. */
+    private void dialLanPeer(MultiserverAddress peer) {
+        if (closing || node.connections().stream().anyMatch(c -> peer.key().equals(c.remoteId()))) return;
+        connectOnce(peer).onFailure(e -> LOG.info("could not connect to LAN peer {}: {}", peer, e.getMessage()));
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
         }
     }
 
@@ -152,6 +196,10 @@ public final class ConchServer implements AutoCloseable {
 
     public GossipNode node() {
         return node;
+    }
+
+    public Metrics metrics() {
+        return metrics;
     }
 
     public int gossipPort() {
@@ -290,12 +338,26 @@ public final class ConchServer implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("could not delete {}: {}", dataDirectory.serverFile(), e.toString());
         }
+        LanDiscovery discovery = lan;
+        if (discovery != null) {
+            try {
+                discovery.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("closing LAN discovery: {}", e.toString());
+            }
+        }
         try {
             node.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warn("closing connections: {}", e.toString());
         }
+        try {
+            appendCounting.close();
+        } catch (Exception e) {
+            LOG.warn("unsubscribing from the store: {}", e.toString());
+        }
         replication.close();
+        metrics.close();
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {

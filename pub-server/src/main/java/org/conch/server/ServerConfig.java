@@ -32,10 +32,12 @@ import java.util.Set;
  * @param name           the pub's name, published in an {@code about}
  * @param lan            find and announce peers on the local network by UDP broadcast
  * @param maxConnections gossip connections at once, both directions
+ * @param maxConnectionsPerAddress incoming gossip connections at once from one IP address
  */
 public record ServerConfig(String host, int port, String httpHost, int httpPort, int hops,
                            List<MultiserverAddress> connect, byte[] networkKey, boolean pub, String publicHost,
-                           String name, boolean lan, int maxConnections) {
+                           String name, boolean lan, int maxConnections,
+                           int maxConnectionsPerAddress) {
     public static final String FILE_NAME = "config.json";
     public static final String DEFAULT_HOST = GossipConfig.DEFAULT_HOST;
     public static final int DEFAULT_PORT = GossipConfig.DEFAULT_PORT;
@@ -44,10 +46,11 @@ public record ServerConfig(String host, int port, String httpHost, int httpPort,
     public static final int DEFAULT_HOPS = 2;
     public static final int MAX_HOPS = 10;
     public static final int DEFAULT_MAX_CONNECTIONS = GossipConfig.DEFAULT_MAX_CONNECTIONS;
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = GossipConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
 
     /** Every key a setting can have, as written in config.json and (with --) on the command line. */
     public static final Set<String> KEYS = Set.of("host", "port", "http-host", "http-port", "hops", "connect",
-            "network-key", "pub", "public-host", "name", "lan", "max-connections");
+            "network-key", "pub", "public-host", "name", "lan", "max-connections", "max-connections-per-address");
 
     public ServerConfig {
         connect = List.copyOf(connect);
@@ -63,9 +66,10 @@ public record ServerConfig(String host, int port, String httpHost, int httpPort,
     public GossipConfig gossip() {
         GossipConfig gossip = GossipConfig.defaults().withHost(host).withPort(port);
         if (networkKey != null) gossip = gossip.withNetworkKey(networkKey);
-        // the per-address cap may not exceed the total one
-        return gossip.withMaxConnectionsPerAddress(Math.min(maxConnections, GossipConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS))
-                .withMaxConnections(maxConnections);
+        // set the smaller cap first: the per-address one may never exceed the total one
+        return maxConnections < gossip.maxConnectionsPerAddress()
+                ? gossip.withMaxConnectionsPerAddress(maxConnectionsPerAddress).withMaxConnections(maxConnections)
+                : gossip.withMaxConnections(maxConnections).withMaxConnectionsPerAddress(maxConnectionsPerAddress);
     }
 
     /** One value of a setting and where it came from, for error messages. */
@@ -140,6 +144,9 @@ public record ServerConfig(String host, int port, String httpHost, int httpPort,
                     + "(set --public-host, CONCH_PUBLIC_HOST or \"public-host\" in " + FILE_NAME + ")");
         }
         int maxConnections = read.integer("max-connections", DEFAULT_MAX_CONNECTIONS, 1, 100_000);
+        // by default a small total cap also caps each address, rather than refusing to start
+        int maxPerAddress = read.integer("max-connections-per-address", Math.min(maxConnections, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS),
+                1, maxConnections);
         return new ServerConfig(
                 read.text("host", DEFAULT_HOST),
                 read.integer("port", DEFAULT_PORT, 0, 65535),
@@ -151,7 +158,7 @@ public record ServerConfig(String host, int port, String httpHost, int httpPort,
                 pub, publicHost,
                 read.text("name", null),
                 read.bool("lan", !pub),
-                maxConnections);
+                maxConnections, maxPerAddress);
     }
 
     private static List<String> sorted(Set<String> keys) {

@@ -113,6 +113,11 @@ class InviteServerIT {
         assertThat(twice.exit()).isEqualTo(1);
         assertThat(twice.err()).isEqualTo("conch: the pub at " + code.host() + ":" + code.port() + " refused the invite: already following\n");
 
+        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + pub.httpPort() + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("conch_invites_redeemed_total 1.0", "conch_invites_refused_total 1.0");
+
         FeedId inviteKey = FeedId.parse((String) invite.get("id"));
         assertThat(conch(pubData, "invite", "revoke", inviteKey.toString()).exit()).isZero();
         assertThatThrownBy(() -> redeem(code, Identity.generate().id()))

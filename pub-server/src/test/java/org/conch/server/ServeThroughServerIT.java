@@ -93,6 +93,12 @@ class ServeThroughServerIT {
 
         Run human = conch(alicesData, "status");
         assertThat(human.out()).contains(aliceId + "  serving at ", bobId.toString());
+
+        // alice: her post and follow, and bob's follow of her (replicated)
+        await(() -> alice.store().state(bobId).isPresent(), "bob's follow replicated to alice");
+        String metrics = http(alice.httpPort(), "GET /metrics", "Host: 127.0.0.1:" + alice.httpPort());
+        assertThat(metrics).startsWith("HTTP/1.1 200").contains("conch_peers_connected 1.0",
+                "conch_messages_appended_total 3.0", "conch_messages_stored 3.0", "jvm_memory_used_bytes");
     }
 
     @Test

@@ -84,5 +84,10 @@ class ServerConfigTest {
         ServerConfig config = ServerConfig.load(data, Map.of(), Map.of("max-connections", "3"));
         assertThat(config.gossip().maxConnections()).isEqualTo(3);
         assertThat(config.gossip().maxConnectionsPerAddress()).isEqualTo(3);
+        ServerConfig load = ServerConfig.load(data, Map.of(), Map.of("max-connections", "2000", "max-connections-per-address", "1500"));
+        assertThat(load.gossip().maxConnections()).isEqualTo(2000);
+        assertThat(load.gossip().maxConnectionsPerAddress()).isEqualTo(1500);
+        assertThatThrownBy(() -> ServerConfig.load(data, Map.of(), Map.of("max-connections", "10", "max-connections-per-address", "11")))
+                .hasMessage("max-connections-per-address must be a whole number from 1 to 10, got \"11\" (from --max-connections-per-address)");
     }
 }

@@ -41,6 +41,7 @@ import java.util.concurrent.Callable;
                 VerifyCommand.class,
                 ExportCommand.class,
                 ImportCommand.class,
+                FsckCommand.class,
                 ContactCommand.Follow.class,
                 ContactCommand.Unfollow.class,
                 ContactCommand.Block.class,

@@ -62,6 +62,9 @@ final class ServeCommand extends VerbCommand {
     @Option(names = "--max-connections", paramLabel = "N", description = "Gossip connections at once (default: 256).")
     private String maxConnections;
 
+    @Option(names = "--max-connections-per-address", paramLabel = "N", description = "Incoming gossip connections at once from one IP address (default: 8).")
+    private String maxConnectionsPerAddress;
+
     @Option(names = "--init", description = "Create the data directory and a new identity first if it has none.")
     private boolean init;
 
@@ -114,6 +117,7 @@ final class ServeCommand extends VerbCommand {
         flags.put("name", name);
         flags.put("lan", lan == null ? null : lan.toString());
         flags.put("max-connections", maxConnections);
+        flags.put("max-connections-per-address", maxConnectionsPerAddress);
         return flags;
     }
 }

@@ -33,6 +33,8 @@ public final class CoreRoutes implements ApiRoutes {
     @Override
     public void mount(Router router, ConchServer server) {
         router.get("/health").handler(context -> health(context, server));
+        router.get("/metrics").handler(context -> context.response()
+                .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(server.metrics().scrape()));
         router.get("/api/whoami").handler(context -> HttpApi.json(context, 200, Map.of("id", server.identity().id().toString())));
         router.post("/api/publish").handler(context -> publish(context, server));
         router.post("/api/contacts").handler(context -> contact(context, server));

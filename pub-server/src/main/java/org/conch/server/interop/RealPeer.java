@@ -26,7 +26,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * interop tests and {@code scripts/bench replication}. Closing it closes the peer's stdin, which stops it.
  */
 public final class RealPeer implements AutoCloseable {
-    public enum Stack { CLASSIC, MANYVERSE }
+    /** The classic ssb-server 16 stack, the same without EBT (history streams only), the Manyverse stack. */
+    public enum Stack {
+        CLASSIC("classic"), CLASSIC_WITHOUT_EBT("classic", "--no-ebt", "true"), MANYVERSE("manyverse");
+
+        private final List<String> arguments;
+
+        Stack(String name, String... extra) {
+            List<String> all = new ArrayList<>(List.of("--stack", name));
+            all.addAll(List.of(extra));
+            this.arguments = List.copyOf(all);
+        }
+    }
 
     private final Process process;
     private final BufferedWriter commands;
@@ -59,8 +70,10 @@ public final class RealPeer implements AutoCloseable {
         }
         Files.createDirectories(dir);
         int port = freePort();
-        Process process = new ProcessBuilder("node", interop.resolve("peer.js").toString(),
-                "--stack", stack.name().toLowerCase(), "--dir", dir.resolve("ssb").toString(), "--port", String.valueOf(port))
+        List<String> command = new ArrayList<>(List.of("node", interop.resolve("peer.js").toString()));
+        command.addAll(stack.arguments);
+        command.addAll(List.of("--dir", dir.resolve("ssb").toString(), "--port", String.valueOf(port)));
+        Process process = new ProcessBuilder(command)
                 .redirectError(dir.resolve("peer.log").toFile())
                 .start();
         BufferedReader out = process.inputReader(StandardCharsets.UTF_8);

@@ -17,6 +17,13 @@ public final class GuestMethods {
     private GuestMethods() {
     }
 
+    /** Hears how each {@code invite.use} was answered (for metrics). */
+    public interface RedemptionListener {
+        void redeemed();
+
+        void refused();
+    }
+
     /**
      * A registry for one guest connection.
      *
@@ -25,12 +32,16 @@ public final class GuestMethods {
      * @param address   the pub's own multiserver address, answered to {@code getAddress}
      */
     public static MethodRegistry forGuest(FeedId inviteKey, InviteRedeemer redeemer, Executor workers,
-                                          Supplier<String> address) {
+                                          Supplier<String> address, RedemptionListener listener) {
         MethodRegistry registry = new MethodRegistry();
         registry.async("manifest", Access.ANYONE,
                 (context, args) -> CompletableFuture.completedFuture(registry.manifest(context.caller())));
         registry.async("invite.use", Access.ANYONE,
-                (context, args) -> CompletableFuture.supplyAsync(() -> redeemer.use(inviteKey, args), workers));
+                (context, args) -> CompletableFuture.supplyAsync(() -> redeemer.use(inviteKey, args), workers)
+                        .whenComplete((published, refusal) -> {
+                            if (refusal == null) listener.redeemed();
+                            else listener.refused();
+                        }));
         registry.async("getAddress", Access.ANYONE,
                 (context, args) -> CompletableFuture.completedFuture(address.get()));
         return registry;

@@ -20,16 +20,20 @@ public final class ServerInvites {
     private final InviteRedeemer redeemer;
     private final Executor workers;
     private final Supplier<String> pubAddress;
+    private final GuestMethods.RedemptionListener listener;
 
     /**
      * @param workers    where redemptions run (JDBC and publishing)
      * @param pubAddress this pub's multiserver address, answered to a guest's {@code getAddress}
+     * @param listener   hears of each redemption answered
      */
-    public ServerInvites(InviteStore invites, InviteRedeemer redeemer, Executor workers, Supplier<String> pubAddress) {
+    public ServerInvites(InviteStore invites, InviteRedeemer redeemer, Executor workers, Supplier<String> pubAddress,
+                         GuestMethods.RedemptionListener listener) {
         this.invites = Objects.requireNonNull(invites, "invites");
         this.redeemer = Objects.requireNonNull(redeemer, "redeemer");
         this.workers = Objects.requireNonNull(workers, "workers");
         this.pubAddress = Objects.requireNonNull(pubAddress, "pubAddress");
+        this.listener = Objects.requireNonNull(listener, "listener");
     }
 
     public InviteStore store() {
@@ -52,7 +56,7 @@ public final class ServerInvites {
     /** A guest's connection gets only the invite methods; every other one what {@code others} gives. */
     public Function<PeerConnection, MethodRegistry> methods(Function<PeerConnection, MethodRegistry> others) {
         return connection -> isGuest(connection)
-                ? GuestMethods.forGuest(connection.remoteId(), redeemer, workers, pubAddress)
+                ? GuestMethods.forGuest(connection.remoteId(), redeemer, workers, pubAddress, listener)
                 : others.apply(connection);
     }
 }

@@ -304,8 +304,33 @@ class ConchCommandTest {
     }
 
     @Test
+    void fsck_finds_a_store_healthy_and_repair_keeps_it_so() {
+        initDefault();
+        assertThat(conch("publish", "--data", data.toString(), "--type", "post", "--text", "one").exitCode()).isZero();
+        assertThat(conch("publish", "--data", data.toString(), "--type", "post", "--text", "two").exitCode()).isZero();
+        Run fsck = conch("fsck", "--data", data.toString());
+        assertThat(fsck.exitCode()).as(fsck.err()).isZero();
+        assertThat(fsck.out()).startsWith("store OK: 1 feed, 2 messages, 0 forks recorded");
+        Run repaired = conch("--json", "fsck", "--repair", "--data", data.toString());
+        assertThat(repaired.exitCode()).as(repaired.err()).isZero();
+        assertThat(repaired.out()).contains("\"repaired\":true", "\"healthy\":true", "\"messages\":2", "\"problems\":[]");
+    }
+
+    @Test
+    void status_without_a_server_shows_the_identity_and_the_store() {
+        String id = initDefault();
+        Run status = conch("status", "--data", data.toString());
+        assertThat(status.exitCode()).as(status.err()).isZero();
+        assertThat(status.out()).startsWith(id + "  (no server running)").contains("store: 0 messages");
+        Run connect = conch("connect", "--data", data.toString(), "net:127.0.0.1:8008~shs:" + id.substring(1, 45));
+        assertThat(connect.exitCode()).isEqualTo(1);
+        assertThat(connect.err()).startsWith("conch: no conch server is running for ");
+    }
+
+    @Test
     void every_verb_has_help() {
-        for (String verb : List.of("init", "whoami", "publish", "feed", "verify", "export", "import")) {
+        for (String verb : List.of("init", "whoami", "publish", "feed", "verify", "export", "import", "fsck",
+                "follow", "unfollow", "block", "serve", "status", "connect")) {
             Run help = conch(verb, "--help");
             assertThat(help.exitCode()).as(verb).isZero();
             assertThat(help.out()).as(verb).startsWith("Usage: conch " + verb).contains("--data");

@@ -10,6 +10,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.BufferedReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,7 +37,8 @@ class ReplicationInteropIT {
     Path work;
 
     @ParameterizedTest(name = "{0} stack, conch dials: {1}")
-    @CsvSource({"CLASSIC, false", "CLASSIC, true", "MANYVERSE, false", "MANYVERSE, true"})
+    @CsvSource({"CLASSIC, false", "CLASSIC, true", "CLASSIC_WITHOUT_EBT, false", "CLASSIC_WITHOUT_EBT, true",
+            "MANYVERSE, false", "MANYVERSE, true"})
     void bothSidesEndWithBothFeeds(Stack stack, boolean conchDials) throws Exception {
         try (RealPeer peer = RealPeer.start(stack, work.resolve("peer"))) {
             for (int i = 1; i <= POSTS; i++) {
@@ -69,11 +75,97 @@ class ReplicationInteropIT {
                 // Live: published by the peer while connected, it must reach conch too.
                 peer.publishPost("live while connected");
                 conch.waitUntilConchHas(httpPort, server, peer.id(), POSTS + 2); // posts, its follow of conch, the live one
+                Map<?, ?> calls = (Map<?, ?>) peer.call("calls", Map.of());
+                if (stack == Stack.CLASSIC_WITHOUT_EBT) {
+                    assertThat((Double) calls.get("createHistoryStream")).as("conch fell back to history streams").isPositive();
+                } else if (conchDials) { // in EBT the dialling side makes the ebt.replicate call
+                    assertThat((Double) calls.get("ebt.replicate")).as("conch replicated over EBT").isPositive();
+                }
             } finally {
                 ConchProcess.stop(server);
             }
             assertSameFeeds(data, peer, conchId);
         }
+    }
+
+    /**
+     * The real peer holds a feed that forks from what conch holds: conch has the peer's messages 1-2 and a
+     * different message 3 signed with the peer's own key (as a second device of that identity would make),
+     * the peer has its own 1-6. Conch must refuse the peer's 4-6 (they chain to a message 3 conch does not
+     * hold), keep its own 3, show the stop in its status, and go on replicating everything else with it.
+     */
+    @ParameterizedTest(name = "{0} stack")
+    @CsvSource({"CLASSIC", "MANYVERSE"})
+    void aForkedFeedFromARealPeerIsRefusedAndTheRestStillReplicates(Stack stack) throws Exception {
+        try (RealPeer peer = RealPeer.start(stack, work.resolve("peer"))) {
+            for (int i = 1; i <= 6; i++) peer.publishPost("the peer's own #" + i);
+            Path data = work.resolve("conch");
+            ConchProcess conch = new ConchProcess(work);
+            conch.run("--data", data.toString(), "init");
+            Path firstTwo = work.resolve("first-two.jsonl");
+            List<String> values = new ArrayList<>();
+            for (Map<String, Object> value : peer.feed(peer.id()).subList(0, 2)) values.add(CanonicalJson.compact(value));
+            Files.write(firstTwo, values);
+            conch.run("--data", data.toString(), "import", firstTwo.toString());
+            String forkedKey;
+            try (H2FeedStore store = H2FeedStore.open(data.resolve("store"))) {
+                org.conch.feed.Identity peersKey = org.conch.feed.Identity.load(work.resolve("peer").resolve("ssb").resolve("secret"));
+                forkedKey = store.publish(peersKey, post("a different #3, signed elsewhere"), org.conch.feed.SignCap.NONE)
+                        .key().toString();
+            }
+            conch.run("--data", data.toString(), "follow", peer.id());
+            conch.run("--data", data.toString(), "publish", "--type", "post", "--text", "conch's own");
+            String conchId = conch.run("--data", data.toString(), "whoami").trim();
+            peer.follow(conchId);
+
+            int httpPort = RealPeer.freePort();
+            Process server = conch.startServer(List.of("--data", data.toString(), "--json", "serve", "--host", "127.0.0.1",
+                    "--port", String.valueOf(RealPeer.freePort()), "--http-port", String.valueOf(httpPort),
+                    "--connect", peer.address()));
+            try {
+                assertThat(server.inputReader(StandardCharsets.UTF_8).readLine()).as("log: %s", conch.serveLog()).isNotNull();
+                peer.waitFor(conchId, 2, 60_000); // conch's follow and post reach the peer over the same connection
+                Map<?, ?> stopped = awaitFeedStopped(conch, httpPort, server, peer.id());
+                assertThat((String) stopped.get("state")).as("status of the forked feed").startsWith("stopped");
+                peer.publishPost("published after the fork was found");
+                conch.run("--data", data.toString(), "publish", "--type", "post", "--text", "conch, still connected");
+                peer.waitFor(conchId, 3, 60_000);
+            } finally {
+                ConchProcess.stop(server);
+            }
+            try (H2FeedStore store = H2FeedStore.open(data.resolve("store"))) {
+                List<String> held = new ArrayList<>();
+                store.forEachInFeed(FeedId.parse(peer.id()), 1, 0, stored -> held.add(stored.message().key().toString()));
+                List<String> peersOwn = peer.keys(peer.id());
+                assertThat(held).as("the peer's 1-2, then conch's own 3; none of the peer's 4-7")
+                        .containsExactly(peersOwn.get(0), peersOwn.get(1), forkedKey);
+            }
+            assertThat(conch.serveLog()).as("one log line names the peer and the feed").containsPattern(
+                    "(?i)" + java.util.regex.Pattern.quote(peer.id()) + ".*(invalid|fork|previous)");
+        }
+    }
+
+    /** Polls conch's status until the feed's replication with the (only) peer is stopped; returns that feed entry. */
+    private static Map<?, ?> awaitFeedStopped(ConchProcess conch, int httpPort, Process server, String feed) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        URI uri = URI.create("http://127.0.0.1:" + httpPort + "/api/status");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            if (!server.isAlive()) throw new AssertionError("conch serve exited; log:\n" + conch.serveLog());
+            last = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body();
+            Map<?, ?> replication = (Map<?, ?>) Json.parseObject(last).get("replication");
+            for (Object peer : (List<?>) replication.get("peers")) {
+                for (Object entry : (List<?>) ((Map<?, ?>) peer).get("feeds")) {
+                    Map<?, ?> feedStatus = (Map<?, ?>) entry;
+                    if (feed.equals(feedStatus.get("feed")) && String.valueOf(feedStatus.get("state")).startsWith("stopped")) {
+                        return feedStatus;
+                    }
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the forked feed never showed as stopped; last status: " + last + "\nlog:\n" + conch.serveLog());
     }
 
     private void assertSameFeeds(Path data, RealPeer peer, String conchId) throws Exception {
@@ -104,5 +196,4 @@ class ReplicationInteropIT {
         content.put("text", text);
         return content;
     }
-
 }

@@ -1,0 +1,89 @@
+package org.conch.server;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.conch.gossip.replication.ReplicationStatus;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What an operator graphs, in Prometheus' text format at {@code GET /metrics}: connections, messages stored
+ * and appended (rate() gives messages/s), replication lag, invite redemptions, and the JVM's heap, threads,
+ * GC and file descriptors.
+ */
+public final class Metrics implements AutoCloseable {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Counter appended;
+    private final Counter invitesRedeemed;
+    private final Counter invitesRefused;
+    private final AtomicLong replicationLag = new AtomicLong();
+    private final AtomicLong feedsBehind = new AtomicLong();
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+
+    Metrics(ConchServer server) {
+        Gauge.builder("conch.peers.connected", server.node(), node -> node.connectionCount())
+                .description("gossip connections open, both directions").register(registry);
+        Gauge.builder("conch.messages.stored", server.store(), store -> store.messageCount())
+                .description("messages in the feed store").register(registry);
+        Gauge.builder("conch.replication.feeds", server.replication(), replication -> replication.replicationSet().size())
+                .description("feeds in the replication set (follow graph within hops, minus blocks)").register(registry);
+        Gauge.builder("conch.replication.lag.messages", replicationLag, AtomicLong::get)
+                .description("messages connected peers claim that are not stored here yet, summed over feeds").register(registry);
+        Gauge.builder("conch.replication.feeds.behind", feedsBehind, AtomicLong::get)
+                .description("feeds for which some connected peer claims more than is stored here").register(registry);
+        appended = Counter.builder("conch.messages.appended").description("messages appended to the store since start")
+                .register(registry);
+        invitesRedeemed = Counter.builder("conch.invites.redeemed").description("invite uses accepted").register(registry);
+        invitesRefused = Counter.builder("conch.invites.refused").description("invite uses refused (used up, expired, revoked, invalid)")
+                .register(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+    }
+
+    /** Counts one appended message; called for every message the store accepts. */
+    public void messageAppended() {
+        appended.increment();
+    }
+
+    public void inviteRedeemed() {
+        invitesRedeemed.increment();
+    }
+
+    public void inviteRefused() {
+        invitesRefused.increment();
+    }
+
+    /** Takes lag figures from a replication snapshot (refreshed periodically, since a snapshot is asynchronous). */
+    void update(ReplicationStatus status) {
+        java.util.Map<String, Long> behind = new java.util.HashMap<>();
+        for (ReplicationStatus.Peer peer : status.peers()) {
+            for (ReplicationStatus.Feed feed : peer.feeds()) {
+                long lag = feed.remoteSeq() - feed.localSeq();
+                if (lag > 0) behind.merge(feed.feed(), lag, Math::max);
+            }
+        }
+        replicationLag.set(behind.values().stream().mapToLong(Long::longValue).sum());
+        feedsBehind.set(behind.size());
+    }
+
+    /** The Prometheus text exposition of every meter. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+}
