@@ -106,11 +106,7 @@ public final class H2FeedStore implements FeedStore, Timelines {
                 url = "jdbc:h2:mem:conch-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
             } else {
                 Files.createDirectories(directory);
-                url = "jdbc:h2:file:" + directory.toAbsolutePath().resolve(DATABASE_NAME)
-                        // We close the database ourselves; a shutdown hook closing it under a live writer
-                        // would turn a clean stop into errors. The cache is MiB-sized for bulk appends;
-                        // compressed pages hold JSON in about half the space.
-                        + ";DB_CLOSE_ON_EXIT=FALSE;CACHE_SIZE=65536;COMPRESS=TRUE";
+                url = fileUrl(directory);
             }
         } catch (java.io.IOException e) {
             throw new StoreException("cannot create the store directory " + directory + ": " + e.getMessage(), e);
@@ -136,6 +132,15 @@ public final class H2FeedStore implements FeedStore, Timelines {
             }
             throw new StoreException("cannot open the store in " + directory + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The JDBC URL of the file-backed store in {@code directory}. */
+    static String fileUrl(Path directory) {
+        return "jdbc:h2:file:" + directory.toAbsolutePath().resolve(DATABASE_NAME)
+                // We close the database ourselves; a shutdown hook closing it under a live writer
+                // would turn a clean stop into errors. The cache is MiB-sized for bulk appends;
+                // compressed pages hold JSON in about half the space.
+                + ";DB_CLOSE_ON_EXIT=FALSE;CACHE_SIZE=65536;COMPRESS=TRUE";
     }
 
     private void loadHeads() throws SQLException {

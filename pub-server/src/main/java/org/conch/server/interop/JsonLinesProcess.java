@@ -107,16 +107,22 @@ public final class JsonLinesProcess implements AutoCloseable {
         return answer.get(timeoutSeconds, TimeUnit.SECONDS);
     }
 
+    /** Closes stdin and waits up to 15 s for the process to stop, then kills it. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         try {
             commands.close();
         } catch (IOException e) {
             // the process is gone already
         }
-        if (!process.waitFor(15, TimeUnit.SECONDS)) {
+        try {
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
             process.destroyForcibly();
-            process.waitFor(5, TimeUnit.SECONDS);
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -304,8 +304,33 @@ class ConchCommandTest {
     }
 
     @Test
+    void fsck_finds_a_store_healthy_and_repair_keeps_it_so() {
+        initDefault();
+        assertThat(conch("publish", "--data", data.toString(), "--type", "post", "--text", "one").exitCode()).isZero();
+        assertThat(conch("publish", "--data", data.toString(), "--type", "post", "--text", "two").exitCode()).isZero();
+        Run fsck = conch("fsck", "--data", data.toString());
+        assertThat(fsck.exitCode()).as(fsck.err()).isZero();
+        assertThat(fsck.out()).startsWith("store OK: 1 feed, 2 messages, 0 forks recorded");
+        Run repaired = conch("--json", "fsck", "--repair", "--data", data.toString());
+        assertThat(repaired.exitCode()).as(repaired.err()).isZero();
+        assertThat(repaired.out()).contains("\"repaired\":true", "\"healthy\":true", "\"messages\":2", "\"problems\":[]");
+    }
+
+    @Test
+    void status_without_a_server_shows_the_identity_and_the_store() {
+        String id = initDefault();
+        Run status = conch("status", "--data", data.toString());
+        assertThat(status.exitCode()).as(status.err()).isZero();
+        assertThat(status.out()).startsWith(id + "  (no server running)").contains("store: 0 messages");
+        Run connect = conch("connect", "--data", data.toString(), "net:127.0.0.1:8008~shs:" + id.substring(1, 45));
+        assertThat(connect.exitCode()).isEqualTo(1);
+        assertThat(connect.err()).startsWith("conch: no conch server is running for ");
+    }
+
+    @Test
     void every_verb_has_help() {
-        for (String verb : List.of("init", "whoami", "publish", "feed", "verify", "export", "import")) {
+        for (String verb : List.of("init", "whoami", "publish", "feed", "verify", "export", "import", "fsck",
+                "follow", "unfollow", "block", "serve", "status", "connect")) {
             Run help = conch(verb, "--help");
             assertThat(help.exitCode()).as(verb).isZero();
             assertThat(help.out()).as(verb).startsWith("Usage: conch " + verb).contains("--data");
@@ -386,5 +411,51 @@ class ConchCommandTest {
         Path file = temp.resolve("feed-" + messages + ".jsonl");
         Files.writeString(file, conch("feed", "--data", source.toString(), id).out());
         return file;
+    }
+
+    @Test
+    void invite_create_list_and_revoke_work_on_the_data_directory_without_a_server() throws Exception {
+        String pubId = initDefault();
+        java.nio.file.Files.writeString(data.resolve("config.json"), "{\"pub\": true, \"public-host\": \"pub.example.org\", \"port\": 8009}");
+
+        Run created = conch("invite", "create", "--uses", "3", "--expires", "7d", "--note", "for the band", "--data", data.toString());
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        assertThat(created.err()).doesNotContain("warning");
+        org.conch.feed.ref.InviteCode code = org.conch.feed.ref.InviteCode.parse(created.out().strip());
+        assertThat(code.host()).isEqualTo("pub.example.org");
+        assertThat(code.port()).isEqualTo(8009);
+        assertThat(code.pubKey().toString()).isEqualTo(pubId);
+        assertThat(data.resolve("invites/invites.mv.db")).exists();
+        String key = org.conch.feed.Identity.fromSeed(code.seed()).id().toString();
+
+        Run list = conch("invite", "list", "--data", data.toString());
+        assertThat(list.outLines()).singleElement().asString()
+                .startsWith(key + "  0/3 used  live  expires ").endsWith("  for the band");
+        Run json = conch("--json", "invite", "list", "--data", data.toString());
+        assertThat(json.out()).contains("\"id\":\"" + key + "\"", "\"uses\":3", "\"status\":\"live\"");
+
+        assertThat(conch("invite", "revoke", key, "--data", data.toString()).out()).isEqualTo("revoked " + key + "\n");
+        assertThat(conch("invite", "list", "--data", data.toString()).out()).contains("  revoked  ");
+        Run unknown = conch("invite", "revoke", pubId, "--data", data.toString());
+        assertThat(unknown.exitCode()).isEqualTo(1);
+        assertThat(unknown.err()).isEqualTo("conch: no invite has the key " + pubId + "\n");
+    }
+
+    @Test
+    void invite_create_warns_when_not_a_pub_and_checks_its_arguments() {
+        initDefault();
+        Run created = conch("invite", "create", "--data", data.toString());
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        assertThat(created.out()).startsWith("127.0.0.1:8008:@");
+        assertThat(created.errLines()).singleElement().asString().startsWith("conch: warning: not configured as a pub");
+
+        Run badExpiry = conch("invite", "create", "--expires", "soon", "--data", data.toString());
+        assertThat(badExpiry.exitCode()).isEqualTo(2);
+        assertThat(badExpiry.err()).startsWith("conch invite create: expiry must be a number and d, h or m");
+        Run badUses = conch("invite", "create", "--uses", "0", "--data", data.toString());
+        assertThat(badUses.exitCode()).isEqualTo(2);
+        assertThat(badUses.err()).startsWith("conch invite create: uses must be between 1 and");
+        Run noVerb = conch("invite", "--data", data.toString());
+        assertThat(noVerb.exitCode()).isEqualTo(2);
     }
 }

@@ -2,7 +2,6 @@ package org.conch.server.web;
 
 import org.conch.feed.FeedId;
 import org.conch.feed.Identity;
-import org.conch.feed.ref.MultiserverAddress;
 import org.conch.server.ConchServer;
 import org.conch.server.ServerConfig;
 import org.conch.server.cli.DataDirectory;
@@ -23,9 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The web client in a real browser (Debian's Chromium via playwright-core) against a running conch
- * that replicates with a real ssb-server: the real peer's posts show with its name, a post and a reply
- * written in the page reach the real peer, a post published by the peer appears without a reload,
- * and a hostile post renders inert.
+ * that joins a real ssb-server pub by accepting its invite in the page: the pub's posts show with its
+ * name, a post and a reply written in the page reach it, a post it publishes appears without a
+ * reload, and a hostile post renders inert.
  */
 class WebClientIT {
     private static final long REPLICATION_MS = 60_000;
@@ -66,15 +65,18 @@ class WebClientIT {
         String first = peer.publishPost("first post from **ssb-server**");
         peer.publishPost("second post, with a [link](https://example.com)");
         peer.publishPost(HOSTILE);
-        peer.follow(conchId);
         long peerSequence = peer.latest(peer.id());
 
-        conch.publish(Map.of("type", "contact", "contact", peer.id(), "following", true)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        conch.keepConnected(MultiserverAddress.parse(peer.address())).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        // Joining through the page: the real peer acts as a pub and gives out an invite; accepting it makes
+        // conch follow the pub and stay connected, and the pub follow conch.
+        String page = "http://127.0.0.1:" + conch.httpPort() + "/";
+        browser.open(page + "#/invite");
+        browser.fill("#invite-code", peer.createInvite(1));
+        browser.click("form.invite button[type=submit]", null);
+        browser.waitFor("form.invite .status", "Invite accepted", REPLICATION_MS);
         awaitTrue(() -> conch.store().state(peerId).map(s -> s.sequence() >= peerSequence).orElse(false),
                 "conch holds the real peer's feed up to " + peerSequence);
 
-        String page = "http://127.0.0.1:" + conch.httpPort() + "/";
         browser.open(page + "#/home");
         browser.waitFor("article.message", "first post from ssb-server");
         assertThat(browser.texts("article.message .author")).contains("Real Peer");
