@@ -70,6 +70,10 @@ public final class H2FeedStore implements FeedStore, Timelines {
     private volatile boolean closed;
     /** Built on the first timeline query, then kept up to date by the writer; see {@link TimelineIndex}. */
     private volatile TimelineIndex timelineIndex;
+    /** While the timeline index is being built: what the writer appended since the build's snapshot. Lock holder only. */
+    private List<StoredMessage> appendedDuringTimelineBuild;
+    /** One build of the timeline index at a time; other readers wait for it. */
+    private final Object timelineBuild = new Object();
 
     /** The latest message of a feed and the author's surrogate id. */
     private record FeedHead(int authorId, long sequence, MessageId latest) {
@@ -276,10 +280,13 @@ public final class H2FeedStore implements FeedStore, Timelines {
         }
         heads.putAll(staged);
         TimelineIndex timelines = timelineIndex;
-        if (timelines != null) {
+        if (timelines != null || appendedDuringTimelineBuild != null) {
             long position = nextLogSequence;
             for (Outcome outcome : outcomes) {
-                if (outcome.status() == Status.STORED) timelines.add(position++, outcome.message());
+                if (outcome.status() != Status.STORED) continue;
+                if (timelines != null) timelines.add(position, outcome.message());
+                else appendedDuringTimelineBuild.add(new StoredMessage(position, outcome.message(), receivedAt));
+                position++;
             }
         }
         nextLogSequence = logSequence;
@@ -620,39 +627,66 @@ public final class H2FeedStore implements FeedStore, Timelines {
     }
 
     /**
-     * The in-memory timeline index, built from the log on first use. Appends wait while it is built
-     * (a second or two at a million messages, once), so that it misses none.
+     * The in-memory timeline index, built from the log on first use (seconds at a million messages).
+     * Appends go on meanwhile: the build reads the log up to a snapshot position, and what is appended
+     * after it is replayed into the index before the index is published.
      */
     private TimelineIndex timelineIndex() {
         TimelineIndex index = timelineIndex;
         if (index != null) return index;
-        writeLock.lock();
-        try {
-            checkOpen();
-            if (timelineIndex == null) timelineIndex = buildTimelineIndex();
-            return timelineIndex;
-        } finally {
-            writeLock.unlock();
+        synchronized (timelineBuild) {
+            if (timelineIndex != null) return timelineIndex;
+            long snapshot;
+            Map<Integer, FeedId> feedsById = new HashMap<>();
+            List<StoredMessage> appendedMeanwhile = new ArrayList<>();
+            writeLock.lock();
+            try {
+                checkOpen();
+                snapshot = nextLogSequence - 1;
+                heads.forEach((feed, head) -> feedsById.put(head.authorId(), feed));
+                appendedDuringTimelineBuild = appendedMeanwhile;
+            } finally {
+                writeLock.unlock();
+            }
+            TimelineIndex built = null;
+            try {
+                built = buildTimelineIndex(snapshot, feedsById);
+            } finally {
+                writeLock.lock();
+                try {
+                    if (built != null) {
+                        for (StoredMessage stored : appendedMeanwhile) built.add(stored.logSequence(), stored.message());
+                        timelineIndex = built;
+                    }
+                    appendedDuringTimelineBuild = null;
+                } finally {
+                    writeLock.unlock();
+                }
+            }
+            return built;
         }
     }
 
-    private TimelineIndex buildTimelineIndex() {
+    /** The timeline index of the log up to position {@code snapshot}. */
+    private TimelineIndex buildTimelineIndex(long snapshot, Map<Integer, FeedId> feedsById) {
         TimelineIndex index = new TimelineIndex();
-        Map<Integer, FeedId> feedsById = new HashMap<>();
-        heads.forEach((feed, head) -> feedsById.put(head.authorId(), feed));
         try (Connection connection = readers.getConnection(); Statement statement = connection.createStatement()) {
+            // Both walks read indexes: (msg_type, log_seq), and (author_id, seq), whose entries hold the row key log_seq.
+            // Positions past the snapshot may show up (they were committed since) and are left to the replay.
             BitSet posts = new BitSet();
-            // Both walks read an index only: (msg_type, log_seq), and (author_id, seq) which holds the row key log_seq.
-            try (ResultSet rows = statement.executeQuery("SELECT log_seq FROM message WHERE msg_type = 'post' ORDER BY log_seq")) {
+            try (ResultSet rows = statement.executeQuery("SELECT log_seq FROM message WHERE msg_type = 'post'")) {
                 while (rows.next()) {
                     long position = rows.getLong(1);
-                    posts.set(Math.toIntExact(position));
-                    index.addPublicPost(position);
+                    if (position <= snapshot) posts.set(Math.toIntExact(position));
                 }
+            }
+            for (int position = posts.nextSetBit(0); position >= 0; position = posts.nextSetBit(position + 1)) {
+                index.addPublicPost(position);
             }
             try (ResultSet rows = statement.executeQuery("SELECT author_id, log_seq FROM message ORDER BY author_id, seq")) {
                 while (rows.next()) {
                     long position = rows.getLong(2);
+                    if (position > snapshot) continue;
                     index.addFeedPosition(feedsById.get(rows.getInt(1)), position, posts.get(Math.toIntExact(position)));
                 }
             }
@@ -660,7 +694,7 @@ public final class H2FeedStore implements FeedStore, Timelines {
             throw new StoreException("cannot build the timeline index: " + e.getMessage(), e);
         }
         for (StoredMessage about : query("SELECT log_seq, msg_key, received_ts, body FROM message WHERE msg_type = 'about' "
-                + "ORDER BY log_seq", statement -> { })) {
+                + "AND log_seq <= ? ORDER BY log_seq", statement -> statement.setLong(1, snapshot))) {
             index.applyAbout(about.message());
         }
         return index;

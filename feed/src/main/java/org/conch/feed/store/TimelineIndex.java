@@ -32,7 +32,7 @@ final class TimelineIndex {
     void add(long logSequence, Message message) {
         lock.writeLock().lock();
         try {
-            addLocked(logSequence, message.author(), message.type(), message);
+            addLocked(logSequence, message);
         } finally {
             lock.writeLock().unlock();
         }
@@ -62,10 +62,11 @@ final class TimelineIndex {
         }
     }
 
-    private void addLocked(long logSequence, FeedId author, String type, Message message) {
-        all.computeIfAbsent(author, a -> new Positions()).add(logSequence);
+    private void addLocked(long logSequence, Message message) {
+        all.computeIfAbsent(message.author(), a -> new Positions()).add(logSequence);
+        String type = message.type();
         if ("post".equals(type)) {
-            posts.computeIfAbsent(author, a -> new Positions()).add(logSequence);
+            posts.computeIfAbsent(message.author(), a -> new Positions()).add(logSequence);
             allPosts.add(logSequence);
         } else if ("about".equals(type)) {
             applyAboutLocked(message);

@@ -90,6 +90,43 @@ class TimelinesTest {
     }
 
     @Test
+    void appendsWhileTheIndexIsBuiltAreInItAfterwards() throws Exception {
+        try (H2FeedStore store = H2FeedStore.open(dir, true)) {
+            for (int batch = 0; batch < 10; batch++) {
+                List<Object> contents = new ArrayList<>();
+                for (int i = 0; i < 500; i++) contents.add(post("alice " + batch + "/" + i));
+                store.publish(ALICE, contents, SignCap.NONE);
+            }
+            java.util.concurrent.atomic.AtomicBoolean building = new java.util.concurrent.atomic.AtomicBoolean(true);
+            Thread appender = new Thread(() -> {
+                // Keeps appending until the build is over, so that some appends fall inside it.
+                for (int i = 0; building.get() || i < 20; i++) store.publish(BOB, post("bob " + i), SignCap.NONE);
+            });
+            appender.start();
+            store.homeTimeline(Set.of(BOB.id()), Kind.POSTS, Timelines.NEWEST, 1);
+            building.set(false);
+            appender.join();
+
+            List<MessageId> expected = new ArrayList<>();
+            List<MessageId> bobs = new ArrayList<>();
+            store.forEachInLog(1, stored -> {
+                expected.add(0, stored.message().key());
+                if (stored.message().author().equals(BOB.id())) bobs.add(0, stored.message().key());
+            });
+            List<MessageId> paged = new ArrayList<>();
+            long before = Timelines.NEWEST;
+            do {
+                Page page = store.publicTimeline(Kind.POSTS, before, Timelines.MAX_LIMIT);
+                paged.addAll(keys(page));
+                before = page.next();
+            } while (before > 0);
+            assertThat(paged).containsExactlyElementsOf(expected);
+            assertThat(keys(store.homeTimeline(Set.of(BOB.id()), Kind.POSTS, Timelines.NEWEST, Timelines.MAX_LIMIT)))
+                    .containsExactlyElementsOf(bobs.subList(0, Math.min(bobs.size(), Timelines.MAX_LIMIT)));
+        }
+    }
+
+    @Test
     void unknownFeedsAndAnEmptyStoreGiveEmptyPages() {
         try (H2FeedStore store = H2FeedStore.open(dir, true)) {
             assertThat(store.homeTimeline(Set.of(ALICE.id()), Kind.POSTS, Timelines.NEWEST, 50).messages()).isEmpty();
