@@ -42,6 +42,8 @@ public final class StaticRoutes implements ApiRoutes {
         bodies.put("index.html", Buffer.buffer(index.replace(TOKEN_PLACEHOLDER,
                 "<meta name=\"conch-token\" content=\"" + escapeAttribute(server.dataDirectory().apiToken()) + "\">")));
         router.get("/").handler(context -> send(context, "index.html", bodies));
+        // Browsers ask for it on their own; an empty answer keeps a 404 out of the console.
+        router.get("/favicon.ico").handler(context -> context.response().setStatusCode(204).end());
         for (String name : FILES.keySet()) {
             router.get("/" + name).handler(context -> send(context, name, bodies));
         }
