@@ -1,5 +1,6 @@
 package org.conch.server.web;
 
+import org.commonmark.ext.autolink.AutolinkExtension;
 import org.commonmark.node.AbstractVisitor;
 import org.commonmark.node.Image;
 import org.commonmark.node.Link;
@@ -23,7 +24,7 @@ import java.util.regex.Pattern;
 
 /**
  * Renders the markdown of posts from other feeds (untrusted) to HTML that is safe to put into the
- * page: raw HTML is escaped, links keep only http, https and mailto, Scuttlebutt refs become the
+ * page: raw HTML is escaped, links (bare URLs too) keep only http, https and mailto, Scuttlebutt refs become the
  * client's own routes ({@code #/profile/…}, {@code #/thread/…}, {@code #/blob/…}), and any other link
  * is reduced to its text. Thread-safe.
  */
@@ -35,7 +36,8 @@ public final class MarkdownRenderer {
     private static final Pattern SAFE_SCHEME = Pattern.compile("^(?:https?|mailto):[^\\s\\p{Cntrl}]*$", Pattern.CASE_INSENSITIVE);
     private static final String CLIENT_ROUTE = "#/";
 
-    private final Parser parser = Parser.builder().build();
+    /** Bare URLs and e-mail addresses become links too (then pass the same checks as any link). */
+    private final Parser parser = Parser.builder().extensions(List.of(AutolinkExtension.create())).build();
     private final HtmlRenderer renderer = HtmlRenderer.builder()
             .escapeHtml(true)
             // The tree is cleaned before rendering; this is a second gate in case a node slipped through.

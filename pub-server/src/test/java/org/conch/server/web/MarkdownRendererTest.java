@@ -92,15 +92,22 @@ class MarkdownRendererTest {
     }
 
     @Test
+    void bareUrlsAndAddressesBecomeLinksButBareUnsafeSchemesDoNot() {
+        assertThat(markdown.render("see https://example.com/status, mail a@bob.example"))
+                .contains("href=\"https://example.com/status\"", "href=\"mailto:a@bob.example\"");
+        assertThat(markdown.render("javascript:alert(1) and data:text/html,x and ftp://example.com")).doesNotContain("<a", "href");
+    }
+
+    @Test
     void blobImagesShowTheirAltText() {
         assertThat(markdown.render("![a shell](" + BLOB + ")")).isEqualTo("<p>a shell</p>\n");
     }
 
     @Test
     void mentionsNamedInTheMessageLinkToTheirProfile() {
-        String html = markdown.render("hi @bob and @nobody, mail a@bob.example", Map.of("bob", FEED));
+        String html = markdown.render("hi @bob and @nobody", Map.of("bob", FEED));
         assertThat(html).isEqualTo("<p>hi <a rel=\"nofollow\" href=\"#/profile/%40" + "B".repeat(42) + "E%3D.ed25519\">@bob</a>"
-                + " and @nobody, mail a@bob.example</p>\n");
+                + " and @nobody</p>\n");
     }
 
     @Test
