@@ -20,6 +20,11 @@ public final class Cursors {
     /** The position of a cursor; empty when {@code text} is not one this API handed out. */
     public static OptionalLong parse(String text) {
         if (text == null || text.isEmpty() || text.length() > MAX_LENGTH) return OptionalLong.empty();
+        // Only what format writes: Long.parseLong alone would also take a sign and non-ASCII digits.
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!(c >= '0' && c <= '9') && !(c >= 'a' && c <= 'z')) return OptionalLong.empty();
+        }
         try {
             long position = Long.parseLong(text, RADIX);
             return position >= 0 ? OptionalLong.of(position) : OptionalLong.empty();
