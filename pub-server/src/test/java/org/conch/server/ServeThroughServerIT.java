@@ -115,12 +115,12 @@ class ServeThroughServerIT {
         Path file = alicesData.resolveSibling(alicesData.getFileName() + "-export.jsonl");
         Run export = conch(alicesData, "export", file.toString());
         publisher.join();
-        assertThat(export.exit).as(export.err).isZero();
-        assertThat(export.out).startsWith("exported ").contains(" to " + file);
+        assertThat(export.exit()).as(export.err()).isZero();
+        assertThat(export.out()).startsWith("exported ").contains(" to " + file);
         long lines = Files.lines(file).count();
         assertThat(lines).isBetween(2_000L, 2_300L);
         Run verify = conch(alicesData, "verify", file.toString());
-        assertThat(verify.exit).as("the snapshot is every feed from sequence 1 without a gap: %s", verify.out.lines().filter(l -> l.contains("false")).findFirst().orElse("")).isZero();
+        assertThat(verify.exit()).as("the snapshot is every feed from sequence 1 without a gap: %s", verify.out().lines().filter(l -> l.contains("false")).findFirst().orElse("")).isZero();
         Files.delete(file);
     }
 
