@@ -89,11 +89,11 @@ class RpcSessionFuzzTest {
         Arbitrary<Object> names = Arbitraries.oneOf(
                 Arbitraries.of(NAMES).map(name -> (Object) name),
                 Arbitraries.of(NAMES).map(name -> (Object) Arrays.asList((Object[]) name.split("\\."))),
-                Arbitraries.of(List.of(), List.of(1.0), Arrays.asList("ebt", null), "", 1.0, true).map(name -> (Object) name),
+                Arbitraries.<Object>of(List.of(), List.of(1.0), Arrays.asList("ebt", null), "", 1.0, true),
                 Arbitraries.strings().ofMaxLength(12).map(name -> (Object) name));
-        Arbitrary<Object> args = Arbitraries.of(List.of(), List.of(Map.of("id", "@x", "seq", 1.0)), List.of(1.0, "a"),
-                Map.of(), "args", 0.0, Arrays.asList((Object) null)).map(a -> (Object) a);
-        Arbitrary<Object> types = Arbitraries.of("async", "source", "sink", "duplex", "sync", "", 1.0).map(t -> (Object) t);
+        Arbitrary<Object> args = Arbitraries.<Object>of(List.of(), List.of(Map.of("id", "@x", "seq", 1.0)),
+                List.of(1.0, "a"), Map.of(), "args", 0.0, Arrays.asList((Object) null));
+        Arbitrary<Object> types = Arbitraries.<Object>of("async", "source", "sink", "duplex", "sync", "", 1.0);
         return Combinators.combine(names, args, types, Arbitraries.integers().between(0, 7)).as((name, arg, type, present) -> {
             Map<String, Object> body = new LinkedHashMap<>();
             if ((present & 1) == 0) body.put("name", name);
