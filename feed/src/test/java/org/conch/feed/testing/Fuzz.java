@@ -1,5 +1,6 @@
 package org.conch.feed.testing;
 
+import net.jqwik.api.Example;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.AroundPropertyHook;
 import net.jqwik.api.lifecycle.PropagationMode;
@@ -54,7 +55,7 @@ public final class Fuzz {
     public @interface Target {
     }
 
-    /** Replaces a property's tries with {@value #TRIES_PROPERTY} when that is set. */
+    /** Replaces a property's tries with {@value #TRIES_PROPERTY} when that is set ({@link Example}s keep one). */
     public static final class Tries implements AroundPropertyHook {
         @Override
         public PropagationMode propagateTo() {
@@ -64,7 +65,8 @@ public final class Fuzz {
         @Override
         public PropertyExecutionResult aroundProperty(PropertyLifecycleContext context, PropertyExecutor property) {
             String configured = System.getProperty(TRIES_PROPERTY);
-            if (configured != null && !configured.isBlank()) {
+            boolean example = context.targetMethod().isAnnotationPresent(Example.class); // one try, always
+            if (configured != null && !configured.isBlank() && !example) {
                 context.attributes().setTries(Integer.parseInt(configured.trim()));
             }
             return property.execute();
