@@ -78,36 +78,18 @@ class MessageValidatorFuzzTest {
     /** JSON values of the parser's model, and objects with the message keys (in order or not) holding such values. */
     @Provide
     Arbitrary<Object> values() {
-        Arbitrary<Object> json = jsonValue(3);
+        List<String> strings = FuzzSeeds.refInputs("isFeed", "isMsg");
+        List<String> keys = List.of("type", "text", "a", "", "__proto__");
+        Arbitrary<Object> json = FuzzSeeds.jsonValues(3, strings, keys);
         Arbitrary<Object> messageLike = Combinators.combine(
                 Arbitraries.shuffle(MESSAGE_KEYS),
                 Arbitraries.of(true, false),
-                jsonValue(2).list().ofSize(MESSAGE_KEYS.size())).as((shuffled, inOrder, values) -> {
+                FuzzSeeds.jsonValues(2, strings, keys).list().ofSize(MESSAGE_KEYS.size())).as((shuffled, inOrder, values) -> {
                     Map<String, Object> message = new LinkedHashMap<>();
-                    List<String> keys = inOrder ? MESSAGE_KEYS : shuffled;
-                    for (int i = 0; i < keys.size(); i++) message.put(keys.get(i), values.get(i));
+                    List<String> order = inOrder ? MESSAGE_KEYS : shuffled;
+                    for (int i = 0; i < order.size(); i++) message.put(order.get(i), values.get(i));
                     return message;
                 });
         return Arbitraries.oneOf(json, messageLike);
-    }
-
-    private static Arbitrary<Object> jsonValue(int depth) {
-        List<String> strings = FuzzSeeds.refInputs("isFeed", "isMsg");
-        Arbitrary<Object> leaf = Arbitraries.oneOf(
-                Arbitraries.<Object>just(null),
-                Arbitraries.of(true, false).map(b -> (Object) b),
-                Arbitraries.doubles().map(d -> (Object) d),
-                Arbitraries.of(0.0, -0.0, 1.0, 2.0, 2147483647.0, 2147483648.0, -2147483649.0, 1e300,
-                        Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.MIN_VALUE),
-                Arbitraries.strings().ofMaxLength(40).map(s -> (Object) s),
-                Arbitraries.of(strings).map(s -> (Object) s),
-                Arbitraries.of("sha256", "post", "ab", "x".repeat(53), "AAAA.box", "=.sig.ed25519").map(s -> (Object) s));
-        if (depth == 0) return leaf;
-        Arbitrary<Object> child = jsonValue(depth - 1);
-        return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(4, leaf),
-                net.jqwik.api.Tuple.of(1, child.list().ofMaxSize(4).map(list -> (Object) list)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.maps(Arbitraries.of("type", "text", "a", "", "__proto__"), child)
-                        .ofMaxSize(3).map(map -> (Object) new LinkedHashMap<>(map))));
     }
 }

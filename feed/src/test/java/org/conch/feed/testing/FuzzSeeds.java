@@ -126,6 +126,29 @@ public final class FuzzSeeds {
                 Tuple.of(1, Arbitraries.strings().ofMaxLength(200)));
     }
 
+    /**
+     * Values of {@link Json}'s model nested up to {@code depth}: numbers at the edges of int32 and doubles, any
+     * strings and the given ones, arrays, and objects with the given keys.
+     */
+    public static Arbitrary<Object> jsonValues(int depth, List<String> strings, List<String> keys) {
+        Arbitrary<Object> leaf = Arbitraries.oneOf(
+                Arbitraries.<Object>just(null),
+                Arbitraries.<Object>of(true, false),
+                Arbitraries.doubles().map(d -> (Object) d),
+                Arbitraries.<Object>of(0.0, -0.0, 1.0, 2.0, 2147483647.0, 2147483648.0, -2147483649.0, 1e300,
+                        Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.MIN_VALUE),
+                Arbitraries.strings().ofMaxLength(40).map(s -> (Object) s),
+                Arbitraries.<Object>of(strings),
+                Arbitraries.<Object>of("sha256", "post", "ab", "x".repeat(53), "AAAA.box", "=.sig.ed25519"));
+        if (depth == 0) return leaf;
+        Arbitrary<Object> child = jsonValues(depth - 1, strings, keys);
+        return Arbitraries.frequencyOf(
+                Tuple.of(4, leaf),
+                Tuple.of(1, child.list().ofMaxSize(4).map(list -> (Object) list)),
+                Tuple.of(1, Arbitraries.maps(Arbitraries.of(keys), child).ofMaxSize(3)
+                        .map(map -> (Object) new LinkedHashMap<>(map))));
+    }
+
     /** A JSON file of the vectors, parsed ({@link Json}'s model), when the vectors are there. */
     public static Optional<Object> vectorJson(String folder, String file) {
         return Vectors.optionalFolder(folder).map(path -> {
