@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Assumptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Optional;
 
 /**
  * The shared test vectors, read in place from {@code ../shared/vectors} beside the project (never
@@ -31,5 +32,11 @@ public final class Vectors {
         Assumptions.assumeTrue(Files.isDirectory(folder),
                 "shared test vectors not found: " + folder + " (clone with ../shared beside the project)");
         return folder;
+    }
+
+    /** A vector folder when it is there: for seeds that have built-in stand-ins, such as the fuzzers'. */
+    public static Optional<Path> optionalFolder(String name) {
+        Path folder = root().resolve(name);
+        return Files.isDirectory(folder) ? Optional.of(folder) : Optional.empty();
     }
 }

@@ -2,6 +2,7 @@ package org.conch.gossip.muxrpc;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -10,16 +11,22 @@ import java.util.function.Consumer;
  * any size, and it hands out each packet once its last byte has arrived.
  *
  * <p>Memory is bounded: at most a partial header and one body of at most {@code maxBodySize} bytes are
- * held. A header announcing a larger body fails before any of that body is buffered. A header whose
+ * held. A header announcing a larger body fails before any of that body is buffered. A body's buffer grows
+ * with the bytes that arrive (from {@value #FIRST_BODY_BUFFER} bytes, doubling), so a header that declares a
+ * large body and is not followed by it costs little. A header whose
  * length is 0 is the goodbye (as in JS packet-stream-codec, whatever its other bytes): after it
  * {@link #isGoodbye()} is true and further input is ignored. After a failure the decoder stays failed.
  */
 public final class PacketDecoder {
+    /** The buffer a body starts in, when it is declared longer: most bodies fit. */
+    static final int FIRST_BODY_BUFFER = 16 << 10;
+
     private final int maxBodySize;
     private final byte[] header = new byte[PacketCodec.HEADER_SIZE];
     private int headerFill;
-    /** Set between a complete header and a complete body. */
+    /** Set between a complete header and a complete body; as long as the body is once it is complete. */
     private byte[] body;
+    private int bodyLength;
     private int bodyFill;
     private boolean stream;
     private boolean end;
@@ -93,12 +100,15 @@ public final class PacketDecoder {
                         startBody();
                     }
                 } else {
-                    int take = Math.min(body.length - bodyFill, stop - at);
+                    int take = Math.min(bodyLength - bodyFill, stop - at);
+                    if (bodyFill + take > body.length) {
+                        body = Arrays.copyOf(body, Math.min(bodyLength, Math.max(bodyFill + take, 2 * body.length)));
+                    }
                     System.arraycopy(chunk, at, body, bodyFill, take);
                     bodyFill += take;
                     at += take;
                 }
-                if (body != null && bodyFill == body.length) {
+                if (body != null && bodyFill == bodyLength) {
                     byte[] complete = body;
                     body = null;
                     bodyFill = 0;
@@ -128,7 +138,8 @@ public final class PacketDecoder {
         stream = (flags & 8) != 0;
         end = (flags & 4) != 0;
         request = readInt(5);
-        body = new byte[(int) length];
+        bodyLength = (int) length;
+        body = new byte[Math.min(bodyLength, FIRST_BODY_BUFFER)];
         bodyFill = 0;
     }
 
