@@ -63,7 +63,7 @@ public final class EventsRoutes implements ApiRoutes {
                     }
                 });
             } catch (RejectedExecutionException e) {
-                // the server is stopping; its streams close with it
+                backlog.decrementAndGet(); // the server is stopping; its streams close with it
             }
         });
         router.get("/api/events").handler(context -> open(context, server));
