@@ -83,6 +83,7 @@ public final class ConchServer implements AutoCloseable {
                 ReplicationConfig.of(identity.id(), SignCap.NONE, workers).withHops(config.hops()));
         MethodRegistry methods = ReplicationHandlers.register(new MethodRegistry(), replication);
         this.node = GossipNode.create(vertx, identity, config.gossip())
+                .muxrpcOptions(config.muxrpc())
                 .methods(connection -> methods)
                 .onConnection(connection -> {
                     var peer = replication.attach(connection.session(), connection::runOnContext, connection.isClient());

@@ -2,6 +2,7 @@ package org.conch.gossip.muxrpc;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -10,17 +11,23 @@ import java.util.function.Consumer;
  * any size, and it hands out each packet once its last byte has arrived.
  *
  * <p>Memory is bounded: at most a partial header and one body of at most {@code maxBodySize} bytes are
- * held. A header announcing a larger body fails before any of that body is buffered. A header whose
+ * held, and a body's buffer grows with the bytes that arrived rather than with what its header announced
+ * (a peer that announces a megabyte and sends nothing costs {@value #FIRST_BODY_BUFFER} bytes). A header
+ * announcing a body over the limit fails before any of that body is buffered. A header whose
  * length is 0 is the goodbye (as in JS packet-stream-codec, whatever its other bytes): after it
  * {@link #isGoodbye()} is true and further input is ignored. After a failure the decoder stays failed.
  */
 public final class PacketDecoder {
+    /** The first buffer for a body; it doubles as bytes arrive, up to the announced length. */
+    static final int FIRST_BODY_BUFFER = 16 * 1024;
+
     private final int maxBodySize;
     private final byte[] header = new byte[PacketCodec.HEADER_SIZE];
     private int headerFill;
     /** Set between a complete header and a complete body. */
     private byte[] body;
     private int bodyFill;
+    private int bodyLength;
     private boolean stream;
     private boolean end;
     private BodyType type;
@@ -93,12 +100,15 @@ public final class PacketDecoder {
                         startBody();
                     }
                 } else {
-                    int take = Math.min(body.length - bodyFill, stop - at);
+                    int take = Math.min(bodyLength - bodyFill, stop - at);
+                    if (bodyFill + take > body.length) {
+                        body = Arrays.copyOf(body, Math.min(bodyLength, Math.max(body.length * 2, bodyFill + take)));
+                    }
                     System.arraycopy(chunk, at, body, bodyFill, take);
                     bodyFill += take;
                     at += take;
                 }
-                if (body != null && bodyFill == body.length) {
+                if (body != null && bodyFill == bodyLength) {
                     byte[] complete = body;
                     body = null;
                     bodyFill = 0;
@@ -128,7 +138,8 @@ public final class PacketDecoder {
         stream = (flags & 8) != 0;
         end = (flags & 4) != 0;
         request = readInt(5);
-        body = new byte[(int) length];
+        bodyLength = (int) length;
+        body = new byte[Math.min(bodyLength, FIRST_BODY_BUFFER)];
         bodyFill = 0;
     }
 

@@ -108,6 +108,7 @@ public final class PeerConnection {
     private byte[] pending;
     private int pendingLength;
     private boolean flushScheduled;
+    private boolean limitRefusalLogged;
 
     // ---- closing
     private volatile CloseReason reason;
@@ -309,7 +310,8 @@ public final class PeerConnection {
             MethodRegistry registry = setup.methods().apply(this);
             RpcSession.Options options = setup.muxrpcOptions()
                     .withDispatcher(command -> context.runOnContext(v -> command.run()))
-                    .withHandlerErrors(e -> LOG.warn("gossip {}: a handler failed: {}", describe(), e.toString()));
+                    .withHandlerErrors(e -> LOG.warn("gossip {}: a handler failed: {}", describe(), e.toString()))
+                    .withLimitRefusals(this::onLimitRefusal);
             session = new RpcSession(registry == null ? new MethodRegistry() : registry, caller, new Sink(), options);
             socket.handler(this::onBytes);
             socket.drainHandler(v -> {
@@ -328,6 +330,14 @@ public final class PeerConnection {
         established.tryComplete(this);
         if (leftover != null) {
             onBytes(leftover);
+        }
+    }
+
+    /** The session refused a call of the peer for a limit: logged once per connection, the rest only counted by the peer. */
+    private void onLimitRefusal(String refusal) {
+        if (!limitRefusalLogged) {
+            limitRefusalLogged = true;
+            LOG.warn("gossip {}: refused a call: {}; further refusals on this connection are not logged", describe(), refusal);
         }
     }
 
