@@ -39,11 +39,14 @@ import java.util.Set;
  *                                 before it is cut (ms)
  * @param maxStreamsPerConnection  muxrpc streams a peer may hold open on one connection; more are refused
  *                                 with an error and the connection stays up
+ * @param maxUnsentBytes           bytes of ours a peer may leave untaken (asking without reading); over it the
+ *                                 connection is cut
  */
 public record ServerConfig(String host, int port, String httpHost, int httpPort, int hops,
                            List<MultiserverAddress> connect, byte[] networkKey, boolean pub, String publicHost,
                            String name, boolean lan, int maxConnections,
-                           int maxConnectionsPerAddress, int handshakeTimeoutMillis, int maxStreamsPerConnection) {
+                           int maxConnectionsPerAddress, int handshakeTimeoutMillis, int maxStreamsPerConnection,
+                           int maxUnsentBytes) {
     public static final String FILE_NAME = "config.json";
     public static final String DEFAULT_HOST = GossipConfig.DEFAULT_HOST;
     public static final int DEFAULT_PORT = GossipConfig.DEFAULT_PORT;
@@ -58,11 +61,12 @@ public record ServerConfig(String host, int port, String httpHost, int httpPort,
     public static final int MAX_HANDSHAKE_TIMEOUT_MILLIS = 600_000;
     public static final int DEFAULT_MAX_STREAMS_PER_CONNECTION = RpcSession.Options.DEFAULT_MAX_OPEN_STREAMS;
     public static final int MAX_MAX_STREAMS_PER_CONNECTION = 100_000;
+    public static final int DEFAULT_MAX_UNSENT_BYTES = GossipConfig.DEFAULT_MAX_UNSENT_BYTES;
 
     /** Every key a setting can have, as written in config.json and (with --) on the command line. */
     public static final Set<String> KEYS = Set.of("host", "port", "http-host", "http-port", "hops", "connect",
             "network-key", "pub", "public-host", "name", "lan", "max-connections", "max-connections-per-address",
-            "handshake-timeout", "max-streams-per-connection");
+            "handshake-timeout", "max-streams-per-connection", "max-unsent-bytes");
 
     public ServerConfig {
         connect = List.copyOf(connect);
@@ -77,7 +81,7 @@ public record ServerConfig(String host, int port, String httpHost, int httpPort,
     /** The gossip node's settings derived from these. */
     public GossipConfig gossip() {
         GossipConfig gossip = GossipConfig.defaults().withHost(host).withPort(port)
-                .withHandshakeTimeout(Duration.ofMillis(handshakeTimeoutMillis));
+                .withHandshakeTimeout(Duration.ofMillis(handshakeTimeoutMillis)).withMaxUnsentBytes(maxUnsentBytes);
         if (networkKey != null) gossip = gossip.withNetworkKey(networkKey);
         // set the smaller cap first: the per-address one may never exceed the total one
         return maxConnections < gossip.maxConnectionsPerAddress()
@@ -180,7 +184,8 @@ public record ServerConfig(String host, int port, String httpHost, int httpPort,
                 read.integer("handshake-timeout", DEFAULT_HANDSHAKE_TIMEOUT_MILLIS, MIN_HANDSHAKE_TIMEOUT_MILLIS,
                         MAX_HANDSHAKE_TIMEOUT_MILLIS),
                 read.integer("max-streams-per-connection", DEFAULT_MAX_STREAMS_PER_CONNECTION, 1,
-                        MAX_MAX_STREAMS_PER_CONNECTION));
+                        MAX_MAX_STREAMS_PER_CONNECTION),
+                read.integer("max-unsent-bytes", DEFAULT_MAX_UNSENT_BYTES, GossipConfig.MIN_MAX_UNSENT_BYTES, Integer.MAX_VALUE));
     }
 
     private static List<String> sorted(Set<String> keys) {

@@ -65,6 +65,14 @@ final class HostileClient implements AutoCloseable {
 
     /** Completes the secret handshake as {@code as}; then box-stream and muxrpc are up both ways. */
     static HostileClient handshake(int port, byte[] networkKey, FeedId server, Identity as) throws IOException {
+        return handshake(port, networkKey, server, as, true);
+    }
+
+    /**
+     * Completes the secret handshake as {@code as}; with {@code reading} false nothing the server sends
+     * afterwards is read (its replies pile up in the server), and {@link #closed()} never completes.
+     */
+    static HostileClient handshake(int port, byte[] networkKey, FeedId server, Identity as, boolean reading) throws IOException {
         HostileClient client = new HostileClient(new Socket("127.0.0.1", port), as);
         client.socket.setSoTimeout(30_000);
         InputStream in = client.socket.getInputStream();
@@ -75,7 +83,7 @@ final class HostileClient implements AutoCloseable {
         HandshakeResult keys = handshake.verifyAccept(in.readNBytes(SecretHandshake.SERVER_ACCEPT_SIZE));
         client.socket.setSoTimeout(0);
         client.encoder = new BoxStreamEncoder(keys.encryptKey(), keys.encryptNonce());
-        client.readUntilClosed(new BoxStreamDecoder(keys.decryptKey(), keys.decryptNonce()), new PacketDecoder());
+        if (reading) client.readUntilClosed(new BoxStreamDecoder(keys.decryptKey(), keys.decryptNonce()), new PacketDecoder());
         return client;
     }
 
@@ -121,6 +129,14 @@ final class HostileClient implements AutoCloseable {
             }
         }
         if (batch.size() > 0) sendBoxed(batch.toByteArray());
+    }
+
+    /** An async request packet (no {@code type}, as JS sends them) with the next request number. */
+    Packet asyncRequest(String method, Object... args) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", List.of((Object[]) method.split("\\.")));
+        body.put("args", List.of(args));
+        return Packet.json(false, false, nextRequest++, body);
     }
 
     /** A stream request packet ({@code type} source or duplex) with the next request number; returns it. */

@@ -42,6 +42,9 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.conch.feed.testing.Messages.chain;
+import static org.conch.feed.testing.Messages.follow;
+import static org.conch.feed.testing.Messages.post;
 
 /**
  * Peers that break the rules, over real sockets, against a real server: each is refused or dropped with
@@ -54,6 +57,7 @@ class HostilePeerIT {
     private static final int HANDSHAKE_TIMEOUT_MS = 500;
     private static final int MAX_STREAMS = 100;
     private static final int MAX_PER_ADDRESS = 6;
+    private static final int MAX_UNSENT = 4 << 20; // above the 1.1 MB of refusals a burst of 10,000 requests earns
     private static final byte[] NETWORK_KEY = SecretHandshake.mainNetworkKey();
 
     @TempDir
@@ -90,11 +94,12 @@ class HostilePeerIT {
         flags.put("handshake-timeout", Integer.toString(HANDSHAKE_TIMEOUT_MS));
         flags.put("max-streams-per-connection", Integer.toString(MAX_STREAMS));
         flags.put("max-connections-per-address", Integer.toString(MAX_PER_ADDRESS));
+        flags.put("max-unsent-bytes", Integer.toString(MAX_UNSENT));
         flags.put("connect", friend.address().toString()); // the server dials: the friend uses no slot of 127.0.0.1
         server = ConchServer.start(ServerConfig.load(serverData, Map.of(), flags), new DataDirectory(serverData));
 
         for (Identity followed : List.of(friend.identity(), badSignatures, forked, badHistory, wrongAuthor)) {
-            await(server.publish(contact(followed.id())));
+            await(server.publish(follow(followed.id())));
         }
         await(() -> server.replication().replicationSet().size() == 6, "the server replicates the feeds it follows");
         await(() -> server.node().connections().size() == 1, "the server is connected to its friend");
@@ -217,6 +222,26 @@ class HostilePeerIT {
         }
     }
 
+    @Test
+    void aPeerThatNeverReadsItsRepliesIsCutBeforeTheyPileUp() throws Exception {
+        long heapBefore = usedHeapAfterGc();
+        try (HostileClient client = HostileClient.handshake(server.gossipPort(), NETWORK_KEY, serverId(), Identity.generate(), false)) {
+            String id = client.identity().id().toString();
+            try {
+                for (int round = 0; round < 200 && log.lines(line -> line.contains(id + " closed: ")).isEmpty(); round++) {
+                    List<Packet> calls = new ArrayList<>();
+                    for (int i = 0; i < 2_000; i++) calls.add(client.asyncRequest("manifest"));
+                    client.send(calls);
+                }
+            } catch (java.io.IOException e) {
+                // the server cut us off while we wrote: expected
+            }
+            assertThat(log.await("gossip connection from 127.0.0.1:" + client.localPort() + " " + id + " closed: the peer does not "
+                    + "read what it is sent: ")).singleElement().asString().contains("bytes unsent, over the limit of " + MAX_UNSENT);
+        }
+        assertThat(usedHeapAfterGc() - heapBefore).as("heap growth in bytes").isLessThan(64L << 20);
+    }
+
     // ------------------------------------------------------------------ replication
 
     @Test
@@ -337,37 +362,11 @@ class HostilePeerIT {
         return found;
     }
 
-    private static List<Message> chain(Identity author, int length) {
-        List<Message> messages = new ArrayList<>();
-        FeedState previous = null;
-        for (int i = 1; i <= length; i++) {
-            Message message = MessageSigner.sign(author, previous, post("message " + i), 1000.0 + i, SignCap.NONE);
-            messages.add(message);
-            previous = FeedState.of(message);
-        }
-        return messages;
-    }
-
     /** The message with its content changed after signing: well formed, but the signature does not verify. */
     private static Map<String, Object> tampered(Message message) {
         Map<String, Object> value = new LinkedHashMap<>(message.value());
         value.put("content", post("not what was signed"));
         return value;
-    }
-
-    private static Map<String, Object> post(String text) {
-        Map<String, Object> content = new LinkedHashMap<>();
-        content.put("type", "post");
-        content.put("text", text);
-        return content;
-    }
-
-    private static Map<String, Object> contact(FeedId feed) {
-        Map<String, Object> content = new LinkedHashMap<>();
-        content.put("type", "contact");
-        content.put("contact", feed.toString());
-        content.put("following", true);
-        return content;
     }
 
     private static long usedHeapAfterGc() {

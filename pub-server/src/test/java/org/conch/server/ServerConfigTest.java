@@ -92,10 +92,15 @@ class ServerConfigTest {
     }
 
     @Test
-    void theHandshakeTimeoutAndTheStreamLimitReachTheGossipNodeAndAreChecked() {
+    void theHandshakeTimeoutAndTheStreamAndUnsentLimitsReachTheGossipNodeAndAreChecked() {
         ServerConfig defaults = ServerConfig.load(data, Map.of(), Map.of());
         assertThat(defaults.gossip().handshakeTimeout()).isEqualTo(java.time.Duration.ofSeconds(10));
         assertThat(defaults.muxrpc().maxOpenStreams()).isEqualTo(1024);
+        assertThat(defaults.gossip().maxUnsentBytes()).isEqualTo(16 << 20);
+        assertThat(ServerConfig.load(data, Map.of(), Map.of("max-unsent-bytes", "1048576")).gossip().maxUnsentBytes())
+                .isEqualTo(1 << 20);
+        assertThatThrownBy(() -> ServerConfig.load(data, Map.of(), Map.of("max-unsent-bytes", "1000")))
+                .hasMessage("max-unsent-bytes must be a whole number from 65536 to 2147483647, got \"1000\" (from --max-unsent-bytes)");
         ServerConfig set = ServerConfig.load(data, Map.of("CONCH_HANDSHAKE_TIMEOUT", "750"),
                 Map.of("max-streams-per-connection", "64"));
         assertThat(set.gossip().handshakeTimeout()).isEqualTo(java.time.Duration.ofMillis(750));

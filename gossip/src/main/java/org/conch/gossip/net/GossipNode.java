@@ -252,7 +252,7 @@ public final class GossipNode {
         Function<PeerConnection, MethodRegistry> registry = methods;
         Consumer<PeerConnection> hook = onConnection;
         return new PeerConnection.Setup(as, config.networkKey(), config.handshakeTimeout().toMillis(), authorize,
-                registry, hook, muxrpcOptions);
+                registry, hook, muxrpcOptions, config.maxUnsentBytes());
     }
 
     private void track(PeerConnection connection, String countedAddress) {

@@ -49,7 +49,8 @@ import java.util.function.Predicate;
  * handshake message are handed on, not lost. Outgoing packets of one event-loop turn are coalesced into
  * one write (up to {@value #FLUSH_THRESHOLD} bytes, then written at once); backpressure goes both ways:
  * {@link PacketSink#writeQueueFull()} is the socket's, the socket's drain runs
- * {@link RpcSession#drained()}, and a paused stream pauses the socket.
+ * {@link RpcSession#drained()}, and a paused stream pauses the socket. A peer that leaves more than
+ * {@link GossipConfig#maxUnsentBytes()} of our writes untaken (asking without reading the answers) is cut.
  *
  * <p><b>Closing.</b> A clean close ({@link #close(String)}, or answering the peer's goodbye) does what
  * the JS peers do when muxrpc ends: the muxrpc goodbye (nine zero bytes, packet-stream-codec) inside the
@@ -77,7 +78,7 @@ public final class PeerConnection {
     /** What a connection needs from its node. */
     record Setup(Identity identity, byte[] networkKey, long handshakeTimeoutMillis, Predicate<FeedId> authorizer,
                  Function<PeerConnection, MethodRegistry> methods, Consumer<PeerConnection> onEstablished,
-                 RpcSession.Options muxrpcOptions) {
+                 RpcSession.Options muxrpcOptions, int maxUnsentBytes) {
     }
 
     private final Vertx vertx;
@@ -109,6 +110,8 @@ public final class PeerConnection {
     private int pendingLength;
     private boolean flushScheduled;
     private boolean limitRefusalLogged;
+    /** Bytes handed to the socket that it has not written out yet. */
+    private long unsent;
 
     // ---- closing
     private volatile CloseReason reason;
@@ -445,7 +448,16 @@ public final class PeerConnection {
         }
         byte[] frames = encoder.encode(pending, 0, pendingLength);
         pendingLength = 0;
-        socket.write(Buffer.buffer(frames));
+        int length = frames.length;
+        unsent += length;
+        socket.write(Buffer.buffer(frames)).onComplete(written -> unsent -= length);
+        if (unsent > setup.maxUnsentBytes()) {
+            // the peer asks and does not read the answers: cut it before they pile up (after this turn, not
+            // in the middle of the session's own call)
+            long queued = unsent;
+            context.runOnContext(v -> terminate(new CloseReason(CloseReason.Kind.PROTOCOL_ERROR, "the peer does not read what "
+                    + "it is sent: " + queued + " bytes unsent, over the limit of " + setup.maxUnsentBytes()), null));
+        }
     }
 
     // ------------------------------------------------------------------ closing

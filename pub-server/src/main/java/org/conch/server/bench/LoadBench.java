@@ -15,11 +15,11 @@ import org.conch.gossip.net.PeerConnection;
 import org.conch.server.ConchServer;
 import org.conch.server.ServerConfig;
 import org.conch.server.cli.DataDirectory;
+import org.conch.server.interop.RealPeer;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -58,15 +58,17 @@ public final class LoadBench {
 
     private final int connections;
     private final int seconds;
+    private final List<String> polled;
     private final Path work;
     private final Path jar;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(HTTP_TIMEOUT).build();
     private final List<Thread> loops = new ArrayList<>();
     private volatile boolean measuring = true;
 
-    private LoadBench(int connections, int seconds, Path work, Path jar) {
+    private LoadBench(int connections, int seconds, List<String> polled, Path work, Path jar) {
         this.connections = connections;
         this.seconds = seconds;
+        this.polled = polled;
         this.work = work;
         this.jar = jar;
     }
@@ -74,23 +76,25 @@ public final class LoadBench {
     public static void main(String[] args) throws Exception {
         int connections = 1_000;
         int seconds = 30;
+        List<String> polled = List.of("/health", "/api/status");
         Path work = Paths.get("target/bench");
         Path jar = Paths.get("pub-server/target/conch.jar");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--connections" -> connections = Integer.parseInt(args[++i].replace("_", ""));
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
+                case "--poll" -> polled = List.of(args[++i].split(","));
                 case "--work" -> work = Paths.get(args[++i]);
                 case "--jar" -> jar = Paths.get(args[++i]);
                 case "--interop" -> i++; // passed by scripts/bench to every suite
                 default -> {
-                    System.err.println("usage: LoadBench [--connections N] [--seconds S] [--work DIR] [--jar conch.jar]");
+                    System.err.println("usage: LoadBench [--connections N] [--seconds S] [--poll /health,/api/status] [--work DIR] [--jar conch.jar]");
                     System.exit(2);
                 }
             }
         }
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-        new LoadBench(connections, seconds, work, jar).run();
+        new LoadBench(connections, seconds, polled, work, jar).run();
         System.exit(0);
     }
 
@@ -141,7 +145,7 @@ public final class LoadBench {
 
                 @Override
                 public void run() {
-                    String path = next++ % 2 == 0 ? "/health" : "/api/status";
+                    String path = polled.get(next++ % polled.size());
                     long start = System.nanoTime();
                     try {
                         if (get(httpPort, path).statusCode() == 200) {
@@ -175,7 +179,7 @@ public final class LoadBench {
                     seconds, stillOpen, pingers.size(), serverAfter);
             System.out.printf(Locale.ROOT, "gossip.ping round trip over the held connections: %,d pings, p50 %.2f ms, p99 %.2f ms, "
                     + "max %.2f ms (target: p99 under 50 ms)%n", pings.count(), pings.ms(0.50), pings.ms(0.99), pings.ms(1.0));
-            System.out.printf(Locale.ROOT, "HTTP GET /health and /api/status: %,d answered, %d failed, p50 %.2f ms, p99 %.2f ms%n",
+            System.out.printf(Locale.ROOT, "HTTP GET " + String.join(" and ", polled) + ": %,d answered, %d failed, p50 %.2f ms, p99 %.2f ms%n",
                     httpLatency.count(), httpFailures.get(), httpLatency.ms(0.50), httpLatency.ms(0.99));
             replication.report();
             synchronized (metrics) {
@@ -334,7 +338,7 @@ public final class LoadBench {
         List<String> command = new ArrayList<>(List.of("java"));
         if (!extra.isBlank()) command.addAll(List.of(extra.trim().split("\\s+")));
         command.addAll(List.of("-jar", jar.toString(), "--data", data.toString(), "--json", "serve", "--init",
-                "--host", "127.0.0.1", "--port", String.valueOf(freePort()), "--http-port", String.valueOf(freePort()),
+                "--host", "127.0.0.1", "--port", String.valueOf(RealPeer.freePort()), "--http-port", String.valueOf(RealPeer.freePort()),
                 "--no-lan", "--max-connections", String.valueOf(connections + 100),
                 "--max-connections-per-address", String.valueOf(connections + 100)));
         return new ProcessBuilder(command).redirectError(log.toFile()).start();
@@ -344,17 +348,7 @@ public final class LoadBench {
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String line = out.readLine();
         if (line == null) throw new IllegalStateException("conch serve exited: " + Files.readString(log));
-        Thread drain = new Thread(() -> {
-            try {
-                while (out.readLine() != null) {
-                    // discard
-                }
-            } catch (IOException ignored) {
-                // closed
-            }
-        }, "drain");
-        drain.setDaemon(true);
-        drain.start();
+        ReplicationBench.drain(out);
         return line;
     }
 
@@ -431,12 +425,6 @@ public final class LoadBench {
             // not Linux
         }
         return "?";
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     private static <T> T await(Future<T> future) throws Exception {

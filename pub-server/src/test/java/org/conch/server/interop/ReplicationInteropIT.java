@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.conch.feed.testing.Messages.post;
 
 /**
  * conch replicates with real peers from npm — ssb-server 16 (classic stack) and the stack Manyverse
@@ -206,13 +207,6 @@ class ReplicationInteropIT {
         content.put("type", "contact");
         content.put("contact", feed);
         content.put("following", true);
-        return content;
-    }
-
-    private static Map<String, Object> post(String text) {
-        Map<String, Object> content = new LinkedHashMap<>();
-        content.put("type", "post");
-        content.put("text", text);
         return content;
     }
 
