@@ -101,9 +101,9 @@ public final class LoadBench {
     private void run() throws Exception {
         Files.createDirectories(work);
         Path root = Files.createTempDirectory(work.toAbsolutePath(), "load-");
-        System.out.printf(Locale.ROOT, "conch load benchmark: %d cores, %s; this process may open %s files%n",
+        System.out.printf(Locale.ROOT, "conch load benchmark: %d cores, %s; this process may open %s files; load average %s%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name") + " " + Runtime.version(),
-                openFileLimit());
+                openFileLimit(), loadAverage());
         Path serverData = root.resolve("server");
         Process server = serve(serverData, root.resolve("server.log"));
         Vertx clientVertx = Vertx.vertx();
@@ -129,10 +129,11 @@ public final class LoadBench {
                     pingers.size(), connections, connectSeconds, pingers.size() / connectSeconds, serverCount);
 
             Samples pings = new Samples();
+            Samples lateness = new Samples();
             Samples httpLatency = new Samples();
             AtomicInteger httpFailures = new AtomicInteger();
             List<double[]> metrics = new ArrayList<>();
-            loop("ping", PING_EVERY_MS, new Runnable() {
+            loop("ping", PING_EVERY_MS, lateness, new Runnable() {
                 int next;
 
                 @Override
@@ -140,7 +141,7 @@ public final class LoadBench {
                     if (!pingers.isEmpty()) pingers.get(next++ % pingers.size()).ping(pings);
                 }
             });
-            loop("http", HTTP_EVERY_MS, new Runnable() {
+            loop("http", HTTP_EVERY_MS, null, new Runnable() {
                 int next;
 
                 @Override
@@ -158,8 +159,8 @@ public final class LoadBench {
                     httpFailures.incrementAndGet();
                 }
             });
-            loop("publish", PUBLISH_EVERY_MS, () -> replication.publish(httpPort, token));
-            loop("metrics", METRICS_EVERY_MS, () -> {
+            loop("publish", PUBLISH_EVERY_MS, null, () -> replication.publish(httpPort, token));
+            loop("metrics", METRICS_EVERY_MS, null, () -> {
                 try {
                     double[] sample = scrape(get(httpPort, "/metrics").body());
                     synchronized (metrics) {
@@ -175,10 +176,12 @@ public final class LoadBench {
             long stillOpen = pingers.stream().filter(p -> p.connection.isOpen()).count();
             int serverAfter = ((Number) Json.parseObject(get(httpPort, "/health").body()).get("peers")).intValue();
 
-            System.out.printf(Locale.ROOT, "over %d s: %,d of %,d connections still open (server counts %,d)%n",
-                    seconds, stillOpen, pingers.size(), serverAfter);
+            System.out.printf(Locale.ROOT, "over %d s: %,d of %,d connections still open (server counts %,d); load average %s "
+                    + "(other work on this machine shows in the latencies)%n", seconds, stillOpen, pingers.size(), serverAfter, loadAverage());
             System.out.printf(Locale.ROOT, "gossip.ping round trip over the held connections: %,d pings, p50 %.2f ms, p99 %.2f ms, "
                     + "max %.2f ms (target: p99 under 50 ms)%n", pings.count(), pings.ms(0.50), pings.ms(0.99), pings.ms(1.0));
+            System.out.printf(Locale.ROOT, "  (for scale: the bench's own ping thread woke late by p50 %.2f ms, p99 %.2f ms, max %.2f ms)%n",
+                    lateness.ms(0.50), lateness.ms(0.99), lateness.ms(1.0));
             System.out.printf(Locale.ROOT, "HTTP GET " + String.join(" and ", polled) + ": %,d answered, %d failed, p50 %.2f ms, p99 %.2f ms%n",
                     httpLatency.count(), httpFailures.get(), httpLatency.ms(0.50), httpLatency.ms(0.99));
             replication.report();
@@ -186,9 +189,11 @@ public final class LoadBench {
                 double maxHeap = metrics.stream().mapToDouble(m -> m[0]).max().orElse(Double.NaN);
                 double lastHeap = metrics.isEmpty() ? Double.NaN : metrics.get(metrics.size() - 1)[0];
                 double maxFiles = metrics.stream().mapToDouble(m -> m[1]).max().orElse(Double.NaN);
+                double fileLimit = metrics.isEmpty() ? Double.NaN : metrics.get(0)[2];
                 System.out.printf(Locale.ROOT, "server heap used (jvm_memory_used_bytes, area heap): max %.0f MiB, last %.0f MiB "
-                                + "over %d samples (target: under 512 MiB); open files (process_files_open_files): max %.0f%n",
-                        maxHeap / 1048576, lastHeap / 1048576, metrics.size(), maxFiles);
+                                + "over %d samples (target: under 512 MiB); open files (process_files_open_files): max %.0f "
+                                + "of a limit of %.0f%n",
+                        maxHeap / 1048576, lastHeap / 1048576, metrics.size(), maxFiles, fileLimit);
             }
         } finally {
             measuring = false;
@@ -357,27 +362,34 @@ public final class LoadBench {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    /** {heap bytes used (summed over heap pools), open files} from a Prometheus scrape. */
+    /** {heap bytes used (summed over heap pools), open files, the file limit} from a Prometheus scrape. */
     static double[] scrape(String text) {
         double heap = 0;
         double files = Double.NaN;
+        double maxFiles = Double.NaN;
         for (String line : text.split("\n")) {
             if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
                 heap += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             } else if (line.startsWith("process_files_open_files ")) {
                 files = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            } else if (line.startsWith("process_files_max_files ")) {
+                maxFiles = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }
         }
-        return new double[]{heap, files};
+        return new double[]{heap, files, maxFiles};
     }
 
     // ------------------------------------------------------------------ plumbing
 
-    /** Runs {@code body} every {@code everyMs} on its own thread until the measurement ends. */
-    private void loop(String name, long everyMs, Runnable body) {
+    /**
+     * Runs {@code body} every {@code everyMs} on its own thread until the measurement ends; {@code lateness}
+     * (if not null) gets how late each run started: this process's share of the machine's scheduling delays.
+     */
+    private void loop(String name, long everyMs, Samples lateness, Runnable body) {
         Thread thread = new Thread(() -> {
             long next = System.nanoTime();
             while (measuring) {
+                if (lateness != null) lateness.add(Math.max(0, System.nanoTime() - next));
                 body.run();
                 next += TimeUnit.MILLISECONDS.toNanos(everyMs);
                 long wait = next - System.nanoTime();
@@ -413,6 +425,16 @@ public final class LoadBench {
             long[] sorted = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
             if (sorted.length == 0) return Double.NaN;
             return sorted[(int) Math.min(sorted.length - 1, Math.floor(quantile * sorted.length))] / 1e6;
+        }
+    }
+
+    /** The 1, 5 and 15 minute load averages, from /proc/loadavg. */
+    private static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Paths.get("/proc/loadavg")).split(" ");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (IOException e) {
+            return "?";
         }
     }
 
