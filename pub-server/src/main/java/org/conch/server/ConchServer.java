@@ -21,6 +21,12 @@ import org.conch.server.cli.DataDirectory;
 import org.conch.server.http.ApiRoutes;
 import org.conch.server.http.CoreRoutes;
 import org.conch.server.http.HttpApi;
+import org.conch.server.http.InviteRoutes;
+import org.conch.server.invite.GuestMethods;
+import org.conch.server.invite.InviteRedeemer;
+import org.conch.server.invite.InviteStore;
+import org.conch.server.invite.PubMessages;
+import org.conch.server.invite.ServerInvites;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +67,8 @@ public final class ConchServer implements AutoCloseable {
     private final Vertx vertx;
     private final ReplicationService replication;
     private final GossipNode node;
+    private final InviteStore inviteStore;
+    private final ServerInvites invites;
     private final Metrics metrics;
     private final AutoCloseable appendCounting;
     /** Addresses this server keeps dialling, so that asking twice does not start two redial loops. */
@@ -82,10 +90,28 @@ public final class ConchServer implements AutoCloseable {
         this.replication = ReplicationService.start(store,
                 ReplicationConfig.of(identity.id(), SignCap.NONE, workers).withHops(config.hops()));
         MethodRegistry methods = ReplicationHandlers.register(new MethodRegistry(), replication);
+        this.inviteStore = dataDirectory.openInvites();
+        InviteRedeemer redeemer = new InviteRedeemer(inviteStore, identity.id(),
+                feed -> replication.followGraph().follows(identity.id(), feed), this::publishStored);
+        // the listener reads the metrics field when a guest redeems, by which time it is set
+        this.invites = new ServerInvites(inviteStore, redeemer, workers, () -> pubAddress().toString(),
+                new GuestMethods.RedemptionListener() {
+                    @Override
+                    public void redeemed() {
+                        metrics.inviteRedeemed();
+                    }
+
+                    @Override
+                    public void refused() {
+                        metrics.inviteRefused();
+                    }
+                });
         this.node = GossipNode.create(vertx, identity, config.gossip())
                 .muxrpcOptions(config.muxrpc())
-                .methods(connection -> methods)
+                .authorizer(invites.authorizer(feed -> true))
+                .methods(invites.methods(connection -> methods))
                 .onConnection(connection -> {
+                    if (invites.isGuest(connection)) return; // an invite's key: invite.use only, never replicated with
                     var peer = replication.attach(connection.session(), connection::runOnContext, connection.isClient());
                     connection.closeFuture().onComplete(closed -> peer.close());
                 });
@@ -99,9 +125,11 @@ public final class ConchServer implements AutoCloseable {
         ConchServer server = new ConchServer(config, dataDirectory);
         try {
             server.gossipPort = await(server.node.listen());
+            if (config.pub()) server.announcePub();
             if (config.lan() && !isLoopback(config.host())) server.startLan();
-            if (config.httpPort() != -1) server.httpPort = server.startHttp(List.of(new CoreRoutes()));
+            if (config.httpPort() != -1) server.httpPort = server.startHttp(List.of(new CoreRoutes(), new InviteRoutes()));
             for (MultiserverAddress peer : config.connect()) server.keepConnected(peer);
+            server.keepConnectedToJoinedPubs();
             server.writeServerFile();
             return server;
         } catch (Exception e) {
@@ -190,6 +218,18 @@ public final class ConchServer implements AutoCloseable {
         return node.address(host);
     }
 
+    /** The pub's invites and what they admit. */
+    public ServerInvites invites() {
+        return invites;
+    }
+
+    /**
+     * The address newcomers and members dial: the public host with a pub, else {@link #address()}.
+     */
+    public MultiserverAddress pubAddress() {
+        return config.pub() ? node.address(config.publicHost()) : address();
+    }
+
     /** Runs {@code work} (JDBC, signing, files) on the worker pool; never call blocking code on an event loop. */
     public <T> Future<T> blocking(Callable<T> work) {
         Promise<T> promise = Promise.promise();
@@ -206,6 +246,34 @@ public final class ConchServer implements AutoCloseable {
     /** Signs {@code content} as the local identity and appends it; completes once it is durable. */
     public Future<Message> publish(Object content) {
         return blocking(() -> store.publish(identity, content, SignCap.NONE));
+    }
+
+    /** Publishes on the calling (worker) thread and returns the message as stored, with its receive time. */
+    private org.conch.feed.store.StoredMessage publishStored(Map<String, Object> content) {
+        Message message = store.publish(identity, content, SignCap.NONE);
+        return store.get(message.key()).orElseThrow();
+    }
+
+    /** The pub role: its address, and its name if it has one, each published unless the feed already says so. */
+    private void announcePub() throws Exception {
+        List<Map<String, Object>> missing = await(blocking(() -> PubMessages.missing(identity.id(),
+                config.publicHost(), gossipPort, config.name(), this::readOwnFeed)));
+        if (missing.isEmpty()) return;
+        await(blocking(() -> store.publish(identity, missing, SignCap.NONE)));
+        LOG.info("announced the pub at {}:{}{}", config.publicHost(), gossipPort,
+                config.name() == null ? "" : " named " + config.name());
+    }
+
+    /** The pubs our feed announced after redeeming their invites: replicate with them as with --connect peers. */
+    private void keepConnectedToJoinedPubs() throws Exception {
+        List<MultiserverAddress> joined = await(blocking(() -> PubMessages.joinedPubs(identity.id(), this::readOwnFeed)));
+        for (MultiserverAddress pub : joined) {
+            if (!config.connect().contains(pub)) keepConnected(pub);
+        }
+    }
+
+    private void readOwnFeed(java.util.function.Consumer<Message> reader) {
+        store.forEachInFeed(identity.id(), 1, 0, stored -> reader.accept(stored.message()));
     }
 
     /**
@@ -303,6 +371,7 @@ public final class ConchServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         store.close();
+        inviteStore.close();
     }
 
     private static <T> T await(Future<T> future) throws Exception {

@@ -81,6 +81,9 @@ class HostilePeerIT {
 
     @BeforeAll
     void startTheServerAndAWellBehavedPeer() throws Exception {
+        assertThat(org.slf4j.LoggerFactory.getLogger(PeerConnection.class).isInfoEnabled())
+                .as("gossip logs at INFO: run this through Failsafe, whose configuration sets "
+                        + "org.slf4j.simpleLogger.log.org.conch.gossip=info").isTrue();
         log.start();
         Identity.generate().save(friendData.resolve("secret"));
         friend = ConchServer.start(ServerConfig.load(friendData, Map.of(), Map.of("host", "127.0.0.1", "port", "0",

@@ -4,7 +4,7 @@ import org.conch.feed.FeedId;
 import org.conch.feed.Identity;
 import org.conch.feed.MessageId;
 import org.conch.feed.json.Json;
-import org.conch.server.cli.ConchCommand;
+import org.conch.server.InProcessConch.Run;
 import org.conch.server.cli.DataDirectory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,14 +27,16 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.conch.server.InProcessConch.await;
+import static org.conch.server.InProcessConch.conch;
+import static org.conch.server.InProcessConch.initialise;
+import static org.conch.server.InProcessConch.localConfig;
 
 /**
  * While {@code conch serve} runs it holds the store's lock, so the other verbs must act through it: these
  * run the CLI in-process against two running servers and check what they did, then the HTTP gate.
  */
 class ServeThroughServerIT {
-    private static final Duration DEADLINE = Duration.ofSeconds(30);
-
     @TempDir
     Path alicesData;
     @TempDir
@@ -62,35 +64,35 @@ class ServeThroughServerIT {
     @Test
     void publishFollowConnectFeedAndStatusWorkWhileTheServersHoldTheirStores() throws Exception {
         Run published = conch(alicesData, "publish", "--type", "post", "--text", "hello from alice");
-        assertThat(published.exit).as(published.err).isZero();
-        MessageId post = MessageId.parse(published.out.strip());
+        assertThat(published.exit()).as(published.err()).isZero();
+        MessageId post = MessageId.parse(published.out().strip());
         assertThat(alice.store().get(post)).as("stored by alice's running server").isPresent();
 
-        assertThat(conch(bobsData, "follow", aliceId.toString()).exit).isZero();
-        assertThat(conch(alicesData, "follow", bobId.toString()).exit).isZero();
+        assertThat(conch(bobsData, "follow", aliceId.toString()).exit()).isZero();
+        assertThat(conch(alicesData, "follow", bobId.toString()).exit()).isZero();
         Run connected = conch(alicesData, "connect", bob.address().toString());
-        assertThat(connected.exit).as(connected.err).isZero();
-        assertThat(connected.out).contains("connected to " + bobId);
+        assertThat(connected.exit()).as(connected.err()).isZero();
+        assertThat(connected.out()).contains("connected to " + bobId);
 
         await(() -> bob.store().state(aliceId).map(state -> state.sequence() == 2).orElse(false),
                 "alice's post and contact replicated to bob");
 
         Run feed = conch(bobsData, "feed", aliceId.toString());
-        assertThat(feed.exit).as(feed.err).isZero();
-        List<String> lines = feed.out.lines().toList();
+        assertThat(feed.exit()).as(feed.err()).isZero();
+        List<String> lines = feed.out().lines().toList();
         assertThat(lines).hasSize(2); // the post and alice's follow of bob
         assertThat(lines.get(0)).contains(post.toString(), "hello from alice");
 
         Run status = conch(alicesData, "--json", "status");
-        assertThat(status.exit).as(status.err).isZero();
-        Map<?, ?> json = (Map<?, ?>) Json.parse(status.out.strip());
+        assertThat(status.exit()).as(status.err()).isZero();
+        Map<?, ?> json = (Map<?, ?>) Json.parse(status.out().strip());
         assertThat(json.get("running")).isEqualTo(true);
         assertThat(json.get("id")).isEqualTo(aliceId.toString());
         List<?> peers = (List<?>) ((Map<?, ?>) json.get("replication")).get("peers");
         assertThat(peers.stream().map(peer -> (Object) ((Map<?, ?>) peer).get("id")).toList()).containsExactly(bobId.toString());
 
         Run human = conch(alicesData, "status");
-        assertThat(human.out).contains(aliceId + "  serving at ", bobId.toString());
+        assertThat(human.out()).contains(aliceId + "  serving at ", bobId.toString());
 
         // alice: her post and follow, and bob's follow of her (replicated)
         await(() -> alice.store().state(bobId).isPresent(), "bob's follow replicated to alice");
@@ -100,24 +102,47 @@ class ServeThroughServerIT {
     }
 
     @Test
+    void exportWhileServingWritesAConsistentSnapshotEvenWhileMessagesKeepArriving() throws Exception {
+        List<Object> contents = new java.util.ArrayList<>();
+        for (int i = 0; i < 2_000; i++) contents.add(Map.of("type", "post", "text", "before #" + i));
+        alice.store().publish(alice.identity(), contents, org.conch.feed.SignCap.NONE);
+        Thread publisher = new Thread(() -> {
+            for (int i = 0; i < 300; i++) {
+                alice.store().publish(alice.identity(), Map.of("type", "post", "text", "during #" + i), org.conch.feed.SignCap.NONE);
+            }
+        });
+        publisher.start();
+        Path file = alicesData.resolveSibling(alicesData.getFileName() + "-export.jsonl");
+        Run export = conch(alicesData, "export", file.toString());
+        publisher.join();
+        assertThat(export.exit()).as(export.err()).isZero();
+        assertThat(export.out()).startsWith("exported ").contains(" to " + file);
+        long lines = Files.lines(file).count();
+        assertThat(lines).isBetween(2_000L, 2_300L);
+        Run verify = conch(alicesData, "verify", file.toString());
+        assertThat(verify.exit()).as("the snapshot is every feed from sequence 1 without a gap: %s", verify.out().lines().filter(l -> l.contains("false")).findFirst().orElse("")).isZero();
+        Files.delete(file);
+    }
+
+    @Test
     void aVerbWithAWrongValueIsRefusedByTheServerWithItsReason() {
         Run connect = conch(alicesData, "connect", "net:127.0.0.1:1~shs:" + bobId.base64());
-        assertThat(connect.exit).isEqualTo(1);
-        assertThat(connect.err).startsWith("conch: could not connect to net:127.0.0.1:1~shs:");
+        assertThat(connect.exit()).isEqualTo(1);
+        assertThat(connect.err()).startsWith("conch: could not connect to net:127.0.0.1:1~shs:");
         Run self = conch(alicesData, "follow", aliceId.toString());
-        assertThat(self.exit).isEqualTo(2);
+        assertThat(self.exit()).isEqualTo(2);
     }
 
     @Test
     void afterTheServerStopsTheVerbsOpenTheStoreThemselves() {
-        assertThat(conch(alicesData, "publish", "--type", "post", "--text", "while serving").exit).isZero();
+        assertThat(conch(alicesData, "publish", "--type", "post", "--text", "while serving").exit()).isZero();
         alice.close();
         assertThat(Files.exists(alicesData.resolve("server.json"))).as("server.json removed on stop").isFalse();
         Run feed = conch(alicesData, "feed", aliceId.toString());
-        assertThat(feed.exit).as(feed.err).isZero();
-        assertThat(feed.out).contains("while serving");
+        assertThat(feed.exit()).as(feed.err()).isZero();
+        assertThat(feed.out()).contains("while serving");
         Run status = conch(alicesData, "status");
-        assertThat(status.out).contains("(no server running)", "1 message");
+        assertThat(status.out()).contains("(no server running)", "1 message");
         alice = null;
     }
 
@@ -145,31 +170,6 @@ class ServeThroughServerIT {
 
     // ------------------------------------------------------------------ helpers
 
-    private static FeedId initialise(Path data) {
-        Identity identity = Identity.generate();
-        identity.save(data.resolve("secret"));
-        return identity.id();
-    }
-
-    private static ServerConfig localConfig(Path data) {
-        return ServerConfig.load(data, Map.of(), Map.of("host", "127.0.0.1", "port", "0", "http-port", "0", "lan", "false"));
-    }
-
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run conch(Path data, String... args) {
-        String[] full = new String[args.length + 2];
-        full[0] = "--data";
-        full[1] = data.toString();
-        System.arraycopy(args, 0, full, 2, args.length);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = ConchCommand.run(full, Map.of(), InputStream.nullInputStream(),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
     /** One raw HTTP/1.1 exchange, so that Host and Origin can be anything (java.net.http forbids setting Host). */
     private static String http(int port, String requestLine, String... headersThenBody) throws Exception {
         try (Socket socket = new Socket("127.0.0.1", port)) {
@@ -188,14 +188,6 @@ class ServeThroughServerIT {
             output.write(request.toString().getBytes(StandardCharsets.UTF_8));
             output.flush();
             return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        Instant deadline = Instant.now().plus(DEADLINE);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) throw new AssertionError("timed out waiting for: " + what);
-            Thread.sleep(50);
         }
     }
 }

@@ -48,7 +48,18 @@ public final class FeedExporter {
 
     /** Exports every stored message in receive-log order. */
     public ExportSummary exportAll(Path file) {
-        return writeAtomically(file, write -> store.forEachInLog(0, write));
+        return exportAll(file, Long.MAX_VALUE);
+    }
+
+    /**
+     * Exports the stored messages up to log position {@code upTo} in receive-log order: a consistent
+     * snapshot of a store that keeps receiving, since the log is append-only and a prefix of it holds
+     * every feed as a prefix of that feed.
+     */
+    public ExportSummary exportAll(Path file, long upTo) {
+        return writeAtomically(file, write -> store.forEachInLog(0, stored -> {
+            if (stored.logSequence() <= upTo) write.accept(stored);
+        }));
     }
 
     private ExportSummary writeAtomically(Path file, Consumer<Consumer<StoredMessage>> source) {

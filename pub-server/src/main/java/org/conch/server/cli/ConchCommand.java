@@ -45,6 +45,7 @@ import java.util.concurrent.Callable;
                 ContactCommand.Follow.class,
                 ContactCommand.Unfollow.class,
                 ContactCommand.Block.class,
+                InviteCommand.class,
                 ServeCommand.class,
                 StatusCommand.class,
                 ConnectCommand.class,

@@ -40,6 +40,17 @@ public final class DataDirectory {
         return root.resolve(STORE_DIRECTORY);
     }
 
+    /** The pub's invites database ({@code invites/invites.mv.db}). */
+    public Path invitesDirectory() {
+        return root.resolve(org.conch.server.invite.InviteStore.DIRECTORY);
+    }
+
+    /** Opens the invites of an initialised directory; the caller closes them. */
+    public org.conch.server.invite.InviteStore openInvites() {
+        identity(); // as openStore: never create a database in a directory that is not conch's
+        return org.conch.server.invite.InviteStore.open(invitesDirectory());
+    }
+
     public boolean hasIdentity() {
         return Files.exists(secretFile());
     }

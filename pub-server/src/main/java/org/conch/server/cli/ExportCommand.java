@@ -18,7 +18,8 @@ import java.util.Map;
                         + "order this store received them, which keeps each feed in order) to FILE as "
                         + "{\"key\",\"value\",\"timestamp\"} lines: feeds can then travel without a network, on a "
                         + "USB stick, and be loaded with `conch import FILE`.",
-                "FILE is replaced whole or not at all."})
+                "FILE is replaced whole or not at all. While a server runs for the data directory, it writes the "
+                        + "file: a snapshot of everything stored when the export began."})
 final class ExportCommand extends VerbCommand {
     @Option(names = "--feed", paramLabel = "@ID", converter = FeedIdConverter.class,
             description = "Export only this feed.")
@@ -29,6 +30,16 @@ final class ExportCommand extends VerbCommand {
 
     @Override
     public Integer call() {
+        ServerClient server = ServerClient.find(dataDirectory()).orElse(null);
+        if (server != null) {
+            Map<String, Object> request = new LinkedHashMap<>();
+            request.put("file", file.toAbsolutePath().toString());
+            if (feed != null) request.put("feed", feed.toString());
+            Map<?, ?> written = (Map<?, ?>) server.post("/api/export", request);
+            print(new FeedExporter.ExportSummary(Path.of((String) written.get("file")),
+                    ((Double) written.get("messages")).longValue(), ((Double) written.get("feeds")).longValue()));
+            return ExitCodes.OK;
+        }
         FeedExporter.ExportSummary summary;
         try (H2FeedStore store = dataDirectory().openStore()) {
             FeedExporter exporter = new FeedExporter(store);
@@ -42,6 +53,11 @@ final class ExportCommand extends VerbCommand {
                 summary = exporter.exportFeed(feed, file);
             }
         }
+        print(summary);
+        return ExitCodes.OK;
+    }
+
+    private void print(FeedExporter.ExportSummary summary) {
         if (json()) {
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("file", summary.file().toString());
@@ -52,6 +68,5 @@ final class ExportCommand extends VerbCommand {
             out().println("exported " + count(summary.messages(), "message") + " of " + count(summary.feeds(), "feed")
                     + " to " + summary.file());
         }
-        return ExitCodes.OK;
     }
 }

@@ -21,22 +21,23 @@ import java.util.concurrent.Callable;
         optionListHeading = "%nOptions:%n",
         parameterListHeading = "%nArguments:%n")
 abstract class VerbCommand implements Callable<Integer> {
+    /** {@link ConchCommand}, or for a verb of a verb ({@code conch invite create}) that verb. */
     @ParentCommand
-    private ConchCommand conch;
+    private Object parent;
 
     @Spec
     private CommandSpec spec;
 
     DataDirectory dataDirectory() {
-        return conch.dataDirectory();
+        return conch().dataDirectory();
     }
 
     boolean json() {
-        return conch.json();
+        return conch().json();
     }
 
     ConchCommand conch() {
-        return conch;
+        return parent instanceof VerbCommand verb ? verb.conch() : (ConchCommand) parent;
     }
 
     PrintWriter out() {

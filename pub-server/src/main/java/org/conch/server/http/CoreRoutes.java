@@ -6,6 +6,7 @@ import io.vertx.ext.web.RoutingContext;
 import org.conch.feed.FeedId;
 import org.conch.feed.FeedState;
 import org.conch.feed.Message;
+import org.conch.feed.io.FeedExporter;
 import org.conch.feed.ref.MultiserverAddress;
 import org.conch.feed.store.StoredMessage;
 import org.conch.server.ConchServer;
@@ -41,6 +42,45 @@ public final class CoreRoutes implements ApiRoutes {
         router.post("/api/connect").handler(context -> connect(context, server));
         router.get("/api/status").handler(context -> status(context, server));
         router.get("/api/feeds/:feed").handler(context -> feed(context, server));
+        router.post("/api/export").handler(context -> export(context, server));
+    }
+
+    /**
+     * {@code {"file":"/abs/path"[,"feed":"@…"]}}: the server writes the export itself (it holds the store), as
+     * a snapshot of the log at the time of the request, atomically.
+     */
+    private static void export(RoutingContext context, ConchServer server) {
+        Map<String, Object> body = HttpApi.jsonObjectBody(context);
+        if (body == null) return;
+        if (!(body.get("file") instanceof String file) || !Path.of(file).isAbsolute()) {
+            HttpApi.fail(context, 400, "file must be an absolute path");
+            return;
+        }
+        FeedId feed = null;
+        if (body.get("feed") != null) {
+            feed = body.get("feed") instanceof String text ? FeedId.tryParse(text).orElse(null) : null;
+            if (feed == null) {
+                HttpApi.fail(context, 400, "feed must be a feed id");
+                return;
+            }
+        }
+        FeedId onlyFeed = feed;
+        long upTo = server.store().messageCount();
+        server.blocking(() -> {
+            FeedExporter exporter = new FeedExporter(server.store());
+            if (onlyFeed != null && server.store().state(onlyFeed).isEmpty()) return null;
+            return onlyFeed == null ? exporter.exportAll(Path.of(file), upTo) : exporter.exportFeed(onlyFeed, Path.of(file));
+        }).onSuccess(summary -> {
+            if (summary == null) {
+                HttpApi.fail(context, 404, "no messages of " + onlyFeed + " in this store: nothing exported");
+                return;
+            }
+            Map<String, Object> reply = new LinkedHashMap<>();
+            reply.put("file", summary.file().toString());
+            reply.put("messages", (double) summary.messages());
+            reply.put("feeds", (double) summary.feeds());
+            HttpApi.json(context, 200, reply);
+        }).onFailure(e -> HttpApi.fail(context, 500, e.getMessage()));
     }
 
     /** Answered from memory only, so that a busy store never delays a health check. */

@@ -171,6 +171,19 @@ public final class RealPeer implements AutoCloseable {
         call("connect", Map.of("address", multiserverAddress));
     }
 
+    /** Creates an invite as a pub (classic stack only: ssb-server's ssb-invite); returns its code. */
+    public String createInvite(int uses) throws Exception {
+        return (String) call("invite.create", Map.of("uses", (double) uses));
+    }
+
+    /**
+     * Redeems an invite code with the stack's own invite client, then dials the pub again with the peer's
+     * own key (over which the two replicate). Fails with the client's error text when the pub refuses.
+     */
+    public void acceptInvite(String code) throws Exception {
+        call("invite.accept", Map.of("code", code));
+    }
+
     public long latest(String feed) throws Exception {
         return ((Double) call("latest", Map.of("feed", feed))).longValue();
     }

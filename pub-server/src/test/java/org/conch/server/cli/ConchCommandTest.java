@@ -412,4 +412,50 @@ class ConchCommandTest {
         Files.writeString(file, conch("feed", "--data", source.toString(), id).out());
         return file;
     }
+
+    @Test
+    void invite_create_list_and_revoke_work_on_the_data_directory_without_a_server() throws Exception {
+        String pubId = initDefault();
+        java.nio.file.Files.writeString(data.resolve("config.json"), "{\"pub\": true, \"public-host\": \"pub.example.org\", \"port\": 8009}");
+
+        Run created = conch("invite", "create", "--uses", "3", "--expires", "7d", "--note", "for the band", "--data", data.toString());
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        assertThat(created.err()).doesNotContain("warning");
+        org.conch.feed.ref.InviteCode code = org.conch.feed.ref.InviteCode.parse(created.out().strip());
+        assertThat(code.host()).isEqualTo("pub.example.org");
+        assertThat(code.port()).isEqualTo(8009);
+        assertThat(code.pubKey().toString()).isEqualTo(pubId);
+        assertThat(data.resolve("invites/invites.mv.db")).exists();
+        String key = org.conch.feed.Identity.fromSeed(code.seed()).id().toString();
+
+        Run list = conch("invite", "list", "--data", data.toString());
+        assertThat(list.outLines()).singleElement().asString()
+                .startsWith(key + "  0/3 used  live  expires ").endsWith("  for the band");
+        Run json = conch("--json", "invite", "list", "--data", data.toString());
+        assertThat(json.out()).contains("\"id\":\"" + key + "\"", "\"uses\":3", "\"status\":\"live\"");
+
+        assertThat(conch("invite", "revoke", key, "--data", data.toString()).out()).isEqualTo("revoked " + key + "\n");
+        assertThat(conch("invite", "list", "--data", data.toString()).out()).contains("  revoked  ");
+        Run unknown = conch("invite", "revoke", pubId, "--data", data.toString());
+        assertThat(unknown.exitCode()).isEqualTo(1);
+        assertThat(unknown.err()).isEqualTo("conch: no invite has the key " + pubId + "\n");
+    }
+
+    @Test
+    void invite_create_warns_when_not_a_pub_and_checks_its_arguments() {
+        initDefault();
+        Run created = conch("invite", "create", "--data", data.toString());
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        assertThat(created.out()).startsWith("127.0.0.1:8008:@");
+        assertThat(created.errLines()).singleElement().asString().startsWith("conch: warning: not configured as a pub");
+
+        Run badExpiry = conch("invite", "create", "--expires", "soon", "--data", data.toString());
+        assertThat(badExpiry.exitCode()).isEqualTo(2);
+        assertThat(badExpiry.err()).startsWith("conch invite create: expiry must be a number and d, h or m");
+        Run badUses = conch("invite", "create", "--uses", "0", "--data", data.toString());
+        assertThat(badUses.exitCode()).isEqualTo(2);
+        assertThat(badUses.err()).startsWith("conch invite create: uses must be between 1 and");
+        Run noVerb = conch("invite", "--data", data.toString());
+        assertThat(noVerb.exitCode()).isEqualTo(2);
+    }
 }

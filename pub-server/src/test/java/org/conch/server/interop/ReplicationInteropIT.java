@@ -10,16 +10,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +24,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.conch.feed.testing.Messages.post;
 
 /**
  * conch replicates with real peers from npm — ssb-server 16 (classic stack) and the stack Manyverse
@@ -49,7 +45,8 @@ class ReplicationInteropIT {
                 peer.publishPost("from " + stack + " #" + i + " \u2028 \ud83d\udc1a \"quoted\" \\ é");
             }
             Path data = work.resolve("conch");
-            run("--data", data.toString(), "init");
+            ConchProcess conch = new ConchProcess(work);
+            conch.run("--data", data.toString(), "init");
             Path contents = work.resolve("contents.jsonl");
             List<String> lines = new ArrayList<>();
             lines.add(CanonicalJson.compact(contact(peer.id())));
@@ -57,19 +54,19 @@ class ReplicationInteropIT {
                 lines.add(CanonicalJson.compact(post("from conch #" + i + " \u0000\u001f \ud800 1e21")));
             }
             Files.write(contents, lines);
-            run("--data", data.toString(), "publish", "--from", contents.toString());
-            String conchId = runForOutput("--data", data.toString(), "whoami").trim();
+            conch.run("--data", data.toString(), "publish", "--from", contents.toString());
+            String conchId = conch.run("--data", data.toString(), "whoami").trim();
             peer.follow(conchId);
             int httpPort = RealPeer.freePort();
 
             List<String> serve = new ArrayList<>(List.of("--data", data.toString(), "--json", "serve", "--host", "127.0.0.1",
                     "--port", String.valueOf(RealPeer.freePort()), "--http-port", String.valueOf(httpPort)));
             if (conchDials) serve.addAll(List.of("--connect", peer.address()));
-            Process server = conch(serve, work.resolve("serve.log"));
+            Process server = conch.startServer(serve);
             try {
                 BufferedReader out = server.inputReader(StandardCharsets.UTF_8);
                 String started = out.readLine();
-                assertThat(started).as("conch serve's first line; log: %s", log()).isNotNull();
+                assertThat(started).as("conch serve's first line; log: %s", conch.serveLog()).isNotNull();
                 String conchAddress = (String) Json.parseObject(started).get("address");
                 if (!conchDials) peer.connect(conchAddress);
 
@@ -77,7 +74,7 @@ class ReplicationInteropIT {
                 peer.waitFor(conchId, conchMessages, 60_000);
                 // Live: published by the peer while connected, it must reach conch too.
                 peer.publishPost("live while connected");
-                waitUntilConchHas(httpPort, server, peer.id(), POSTS + 2); // posts, its follow of conch, the live one
+                conch.waitUntilConchHas(httpPort, server, peer.id(), POSTS + 2); // posts, its follow of conch, the live one
                 Map<?, ?> calls = (Map<?, ?>) peer.call("calls", Map.of());
                 if (stack == Stack.CLASSIC_WITHOUT_EBT) {
                     assertThat((Double) calls.get("createHistoryStream")).as("conch fell back to history streams").isPositive();
@@ -85,8 +82,7 @@ class ReplicationInteropIT {
                     assertThat((Double) calls.get("ebt.replicate")).as("conch replicated over EBT").isPositive();
                 }
             } finally {
-                server.destroy(); // SIGTERM: conch closes its store cleanly
-                assertThat(server.waitFor(30, TimeUnit.SECONDS)).as("conch stops on SIGTERM").isTrue();
+                ConchProcess.stop(server);
             }
             assertSameFeeds(data, peer, conchId);
         }
@@ -104,38 +100,38 @@ class ReplicationInteropIT {
         try (RealPeer peer = RealPeer.start(stack, work.resolve("peer"))) {
             for (int i = 1; i <= 6; i++) peer.publishPost("the peer's own #" + i);
             Path data = work.resolve("conch");
-            run("--data", data.toString(), "init");
+            ConchProcess conch = new ConchProcess(work);
+            conch.run("--data", data.toString(), "init");
             Path firstTwo = work.resolve("first-two.jsonl");
             List<String> values = new ArrayList<>();
             for (Map<String, Object> value : peer.feed(peer.id()).subList(0, 2)) values.add(CanonicalJson.compact(value));
             Files.write(firstTwo, values);
-            run("--data", data.toString(), "import", firstTwo.toString());
+            conch.run("--data", data.toString(), "import", firstTwo.toString());
             String forkedKey;
             try (H2FeedStore store = H2FeedStore.open(data.resolve("store"))) {
                 org.conch.feed.Identity peersKey = org.conch.feed.Identity.load(work.resolve("peer").resolve("ssb").resolve("secret"));
                 forkedKey = store.publish(peersKey, post("a different #3, signed elsewhere"), org.conch.feed.SignCap.NONE)
                         .key().toString();
             }
-            run("--data", data.toString(), "follow", peer.id());
-            run("--data", data.toString(), "publish", "--type", "post", "--text", "conch's own");
-            String conchId = runForOutput("--data", data.toString(), "whoami").trim();
+            conch.run("--data", data.toString(), "follow", peer.id());
+            conch.run("--data", data.toString(), "publish", "--type", "post", "--text", "conch's own");
+            String conchId = conch.run("--data", data.toString(), "whoami").trim();
             peer.follow(conchId);
 
             int httpPort = RealPeer.freePort();
-            Process server = conch(List.of("--data", data.toString(), "--json", "serve", "--host", "127.0.0.1",
+            Process server = conch.startServer(List.of("--data", data.toString(), "--json", "serve", "--host", "127.0.0.1",
                     "--port", String.valueOf(RealPeer.freePort()), "--http-port", String.valueOf(httpPort),
-                    "--connect", peer.address()), work.resolve("serve.log"));
+                    "--connect", peer.address()));
             try {
-                assertThat(server.inputReader(StandardCharsets.UTF_8).readLine()).as("log: %s", log()).isNotNull();
+                assertThat(server.inputReader(StandardCharsets.UTF_8).readLine()).as("log: %s", conch.serveLog()).isNotNull();
                 peer.waitFor(conchId, 2, 60_000); // conch's follow and post reach the peer over the same connection
-                Map<?, ?> stopped = awaitFeedStopped(httpPort, server, peer.id());
+                Map<?, ?> stopped = awaitFeedStopped(conch, httpPort, server, peer.id());
                 assertThat((String) stopped.get("state")).as("status of the forked feed").startsWith("stopped");
                 peer.publishPost("published after the fork was found");
-                run("--data", data.toString(), "publish", "--type", "post", "--text", "conch, still connected");
+                conch.run("--data", data.toString(), "publish", "--type", "post", "--text", "conch, still connected");
                 peer.waitFor(conchId, 3, 60_000);
             } finally {
-                server.destroy();
-                assertThat(server.waitFor(30, TimeUnit.SECONDS)).as("conch stops on SIGTERM").isTrue();
+                ConchProcess.stop(server);
             }
             try (H2FeedStore store = H2FeedStore.open(data.resolve("store"))) {
                 List<String> held = new ArrayList<>();
@@ -144,19 +140,19 @@ class ReplicationInteropIT {
                 assertThat(held).as("the peer's 1-2, then conch's own 3; none of the peer's 4-7")
                         .containsExactly(peersOwn.get(0), peersOwn.get(1), forkedKey);
             }
-            assertThat(log()).as("one log line names the peer and the feed").containsPattern(
+            assertThat(conch.serveLog()).as("one log line names the peer and the feed").containsPattern(
                     "(?i)" + java.util.regex.Pattern.quote(peer.id()) + ".*(invalid|fork|previous)");
         }
     }
 
     /** Polls conch's status until the feed's replication with the (only) peer is stopped; returns that feed entry. */
-    private Map<?, ?> awaitFeedStopped(int httpPort, Process server, String feed) throws Exception {
+    private static Map<?, ?> awaitFeedStopped(ConchProcess conch, int httpPort, Process server, String feed) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         URI uri = URI.create("http://127.0.0.1:" + httpPort + "/api/status");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         String last = "";
         while (System.nanoTime() < deadline) {
-            if (!server.isAlive()) throw new AssertionError("conch serve exited; log:\n" + log());
+            if (!server.isAlive()) throw new AssertionError("conch serve exited; log:\n" + conch.serveLog());
             last = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body();
             Map<?, ?> replication = (Map<?, ?>) Json.parseObject(last).get("replication");
             for (Object peer : (List<?>) replication.get("peers")) {
@@ -169,23 +165,7 @@ class ReplicationInteropIT {
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("the forked feed never showed as stopped; last status: " + last + "\nlog:\n" + log());
-    }
-
-    /** Polls conch's health endpoint until its store holds {@code feed} up to {@code sequence}. */
-    private void waitUntilConchHas(int httpPort, Process server, String feed, long sequence) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        URI uri = URI.create("http://127.0.0.1:" + httpPort + "/health?feed=" + URLEncoder.encode(feed, StandardCharsets.UTF_8));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        double held = -1;
-        while (System.nanoTime() < deadline) {
-            if (!server.isAlive()) throw new AssertionError("conch serve exited; log:\n" + log());
-            String body = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body();
-            held = (Double) Json.parseObject(body).get("sequence");
-            if (held >= sequence) return;
-            Thread.sleep(100);
-        }
-        throw new AssertionError("conch holds " + feed + " up to " + held + ", not " + sequence + "; log:\n" + log());
+        throw new AssertionError("the forked feed never showed as stopped; last status: " + last + "\nlog:\n" + conch.serveLog());
     }
 
     private void assertSameFeeds(Path data, RealPeer peer, String conchId) throws Exception {
@@ -210,31 +190,10 @@ class ReplicationInteropIT {
         return content;
     }
 
-    private String log() throws IOException {
-        Path log = work.resolve("serve.log");
-        return Files.exists(log) ? Files.readString(log) : "(no log)";
-    }
-
-    private void run(String... args) throws Exception {
-        Process process = conch(List.of(args), work.resolve("cli.log"));
-        process.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as("conch %s; log: %s", List.of(args), Files.readString(work.resolve("cli.log"))).isZero();
-    }
-
-    private String runForOutput(String... args) throws Exception {
-        Process process = conch(List.of(args), work.resolve("cli.log"));
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return output;
-    }
-
-    private static Process conch(List<String> args, Path log) throws IOException {
-        Path jar = Paths.get("target", "conch.jar").toAbsolutePath();
-        List<String> command = new ArrayList<>(List.of(
-                Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-jar", jar.toString()));
-        command.addAll(args);
-        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    private static Map<String, Object> post(String text) {
+        Map<String, Object> content = new LinkedHashMap<>();
+        content.put("type", "post");
+        content.put("text", text);
+        return content;
     }
 }

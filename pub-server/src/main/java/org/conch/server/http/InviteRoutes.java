@@ -1,0 +1,103 @@
+package org.conch.server.http;
+
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import org.conch.feed.FeedId;
+import org.conch.feed.SignCap;
+import org.conch.feed.ref.InvalidRefException;
+import org.conch.feed.ref.InviteCode;
+import org.conch.server.ConchServer;
+import org.conch.server.invite.InviteAcceptor;
+import org.conch.server.invite.InviteEndpoint;
+import org.conch.server.invite.InviteReplies;
+import org.conch.server.invite.InviteTerms;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The invites of a running server, for {@code conch invite …} and the web client:
+ * <ul>
+ *   <li>{@code POST /api/invites {uses?, expires? ("7d", "12h", "30m"), note?}}: a new invite and its code;</li>
+ *   <li>{@code GET /api/invites}: all invites;</li>
+ *   <li>{@code DELETE /api/invites/:id}: revokes one (404 when there is none);</li>
+ *   <li>{@code POST /api/invites/accept {code}}: redeems a pub's invite, publishes the follow of the pub and its
+ *       address, and keeps this server connected to the pub.</li>
+ * </ul>
+ */
+public final class InviteRoutes implements ApiRoutes {
+    @Override
+    public void mount(Router router, ConchServer server) {
+        router.post("/api/invites").handler(context -> create(context, server));
+        router.get("/api/invites").handler(context -> server.blocking(() -> InviteReplies.list(server.invites().store().list()))
+                .onSuccess(list -> HttpApi.json(context, 200, list)).onFailure(context::fail));
+        router.delete("/api/invites/:id").handler(context -> revoke(context, server));
+        router.post("/api/invites/accept").handler(context -> accept(context, server));
+    }
+
+    private static void create(RoutingContext context, ConchServer server) {
+        Map<String, Object> body = HttpApi.jsonObjectBody(context);
+        if (body == null) return;
+        InviteTerms terms;
+        try {
+            terms = terms(body);
+        } catch (IllegalArgumentException e) {
+            HttpApi.fail(context, 400, e.getMessage());
+            return;
+        }
+        InviteEndpoint endpoint = InviteEndpoint.of(server.config(), server.gossipPort());
+        server.blocking(() -> InviteReplies.created(server.invites().store().create(terms), endpoint, server.identity().id()))
+                .onSuccess(created -> HttpApi.json(context, 200, created))
+                .onFailure(context::fail);
+    }
+
+    /** {@code uses} a whole number, {@code expires} as {@link InviteTerms#parseValidity}, {@code note} text. */
+    static InviteTerms terms(Map<String, Object> body) {
+        Object uses = body.getOrDefault("uses", (double) InviteTerms.DEFAULT_USES);
+        if (!(uses instanceof Double number) || number != Math.rint(number) || number < 1 || number > InviteTerms.MAX_USES) {
+            throw new IllegalArgumentException("uses must be a whole number from 1 to " + InviteTerms.MAX_USES + ", got " + uses);
+        }
+        Object expires = body.get("expires");
+        if (expires != null && !(expires instanceof String)) throw new IllegalArgumentException("expires must be text like 7d, 12h or 30m");
+        Object note = body.get("note");
+        if (note != null && !(note instanceof String)) throw new IllegalArgumentException("note must be text");
+        Duration validFor = expires == null ? null : InviteTerms.parseValidity((String) expires);
+        return new InviteTerms(number.intValue(), validFor, (String) note);
+    }
+
+    private static void revoke(RoutingContext context, ConchServer server) {
+        FeedId key = FeedId.tryParse(context.pathParam("id")).orElse(null);
+        if (key == null) {
+            HttpApi.fail(context, 400, "not an invite key: " + context.pathParam("id"));
+            return;
+        }
+        server.blocking(() -> server.invites().store().revoke(key)).onSuccess(revoked -> {
+            if (revoked) HttpApi.json(context, 200, Map.of("revoked", key.toString()));
+            else HttpApi.fail(context, 404, "no invite has the key " + key);
+        }).onFailure(context::fail);
+    }
+
+    private static void accept(RoutingContext context, ConchServer server) {
+        Map<String, Object> body = HttpApi.jsonObjectBody(context);
+        if (body == null) return;
+        InviteCode code;
+        try {
+            code = InviteCode.parse(String.valueOf(body.get("code")));
+        } catch (InvalidRefException e) {
+            HttpApi.fail(context, 400, e.getMessage());
+            return;
+        }
+        if (code.pubKey().equals(server.identity().id())) {
+            HttpApi.fail(context, 400, "that invite is for this server's own pub");
+            return;
+        }
+        InviteAcceptor.accept(server.vertx(), server.config().gossip(), code, server.identity().id(),
+                        contents -> server.blocking(() -> server.store().publish(server.identity(), contents, SignCap.NONE)))
+                .onSuccess(reply -> {
+                    // replicate with the pub from now on, over a connection with our own key
+                    server.keepConnected(code.address());
+                    HttpApi.json(context, 200, reply);
+                })
+                .onFailure(e -> HttpApi.fail(context, e instanceof InviteAcceptor.InviteAcceptException ? 502 : 500, e.getMessage()));
+    }
+}

@@ -1,0 +1,99 @@
+package org.conch.server.interop;
+
+import org.conch.feed.json.Json;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Runs the packaged conch (target/conch.jar) as a separate process, as a user would, for the interop tests. */
+final class ConchProcess {
+    private final Path work;
+
+    /** @param work where the logs go: cli.log for one-shot verbs, serve.log for servers */
+    ConchProcess(Path work) {
+        this.work = work;
+    }
+
+    /** Runs a verb to completion and asserts it exits 0; returns its stdout. */
+    String run(String... args) throws Exception {
+        Result result = runAllowingFailure(args);
+        assertThat(result.exitCode()).as("conch %s; log: %s", List.of(args), cliLog()).isZero();
+        return result.stdout();
+    }
+
+    record Result(int exitCode, String stdout, String stderr) {
+    }
+
+    /** Runs a verb to completion; stderr is also kept apart from the log. */
+    Result runAllowingFailure(String... args) throws Exception {
+        Path stderr = Files.createTempFile(work, "stderr", ".txt");
+        Process process = start(List.of(args), stderr);
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("conch %s ends", List.of(args)).isTrue();
+        String errors = Files.readString(stderr);
+        Files.writeString(work.resolve("cli.log"), errors, StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        return new Result(process.exitValue(), output, errors);
+    }
+
+    /** Starts {@code conch serve}-like long-running verbs; stderr goes to serve.log. */
+    Process startServer(List<String> args) throws IOException {
+        return start(args, work.resolve("serve.log"));
+    }
+
+    /** Polls the health endpoint until conch's store holds {@code feed} up to {@code sequence}. */
+    void waitUntilConchHas(int httpPort, Process server, String feed, long sequence) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        URI uri = URI.create("http://127.0.0.1:" + httpPort + "/health?feed=" + URLEncoder.encode(feed, StandardCharsets.UTF_8));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        double held = -1;
+        while (System.nanoTime() < deadline) {
+            if (!server.isAlive()) throw new AssertionError("conch serve exited; log:\n" + serveLog());
+            String body = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body();
+            held = (Double) Json.parseObject(body).get("sequence");
+            if (held >= sequence) return;
+            Thread.sleep(100);
+        }
+        throw new AssertionError("conch holds " + feed + " up to " + held + ", not " + sequence + "; log:\n" + serveLog());
+    }
+
+    /** SIGTERM, and waits: conch closes its stores cleanly. */
+    static void stop(Process server) throws InterruptedException {
+        server.destroy();
+        assertThat(server.waitFor(30, TimeUnit.SECONDS)).as("conch stops on SIGTERM").isTrue();
+    }
+
+    String serveLog() throws IOException {
+        return read(work.resolve("serve.log"));
+    }
+
+    private String cliLog() throws IOException {
+        return read(work.resolve("cli.log"));
+    }
+
+    private static String read(Path log) throws IOException {
+        return Files.exists(log) ? Files.readString(log) : "(no log)";
+    }
+
+    private static Process start(List<String> args, Path log) throws IOException {
+        Path jar = Paths.get("target", "conch.jar").toAbsolutePath();
+        List<String> command = new ArrayList<>(List.of(
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-jar", jar.toString()));
+        command.addAll(args);
+        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    }
+}
