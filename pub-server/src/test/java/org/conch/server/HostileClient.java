@@ -160,13 +160,6 @@ final class HostileClient implements AutoCloseable {
         return null;
     }
 
-    /** Takes every packet received so far. */
-    List<Packet> drain() {
-        List<Packet> all = new java.util.ArrayList<>();
-        received.drainTo(all);
-        return all;
-    }
-
     private void readUntilClosed(BoxStreamDecoder boxes, PacketDecoder packets) {
         Thread reader = new Thread(() -> {
             byte[] buffer = new byte[64 * 1024];
