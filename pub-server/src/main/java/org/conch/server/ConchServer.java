@@ -107,6 +107,7 @@ public final class ConchServer implements AutoCloseable {
                     }
                 });
         this.node = GossipNode.create(vertx, identity, config.gossip())
+                .muxrpcOptions(config.muxrpc())
                 .authorizer(invites.authorizer(feed -> true))
                 .methods(invites.methods(connection -> methods))
                 .onConnection(connection -> {

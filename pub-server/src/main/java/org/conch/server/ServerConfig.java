@@ -2,11 +2,13 @@ package org.conch.server;
 
 import org.conch.feed.json.Json;
 import org.conch.feed.ref.MultiserverAddress;
+import org.conch.gossip.muxrpc.RpcSession;
 import org.conch.gossip.net.GossipConfig;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -33,11 +35,18 @@ import java.util.Set;
  * @param lan            find and announce peers on the local network by UDP broadcast
  * @param maxConnections gossip connections at once, both directions
  * @param maxConnectionsPerAddress incoming gossip connections at once from one IP address
+ * @param handshakeTimeoutMillis   how long a gossip connection may take to complete its secret handshake
+ *                                 before it is cut (ms)
+ * @param maxStreamsPerConnection  muxrpc streams a peer may hold open on one connection; more are refused
+ *                                 with an error and the connection stays up
+ * @param maxUnsentBytes           bytes of ours a peer may leave untaken (asking without reading); over it the
+ *                                 connection is cut
  */
 public record ServerConfig(String host, int port, String httpHost, int httpPort, int hops,
                            List<MultiserverAddress> connect, byte[] networkKey, boolean pub, String publicHost,
                            String name, boolean lan, int maxConnections,
-                           int maxConnectionsPerAddress) {
+                           int maxConnectionsPerAddress, int handshakeTimeoutMillis, int maxStreamsPerConnection,
+                           int maxUnsentBytes) {
     public static final String FILE_NAME = "config.json";
     public static final String DEFAULT_HOST = GossipConfig.DEFAULT_HOST;
     public static final int DEFAULT_PORT = GossipConfig.DEFAULT_PORT;
@@ -47,10 +56,17 @@ public record ServerConfig(String host, int port, String httpHost, int httpPort,
     public static final int MAX_HOPS = 10;
     public static final int DEFAULT_MAX_CONNECTIONS = GossipConfig.DEFAULT_MAX_CONNECTIONS;
     public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = GossipConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+    public static final int DEFAULT_HANDSHAKE_TIMEOUT_MILLIS = (int) GossipConfig.DEFAULT_HANDSHAKE_TIMEOUT.toMillis();
+    public static final int MIN_HANDSHAKE_TIMEOUT_MILLIS = 10;
+    public static final int MAX_HANDSHAKE_TIMEOUT_MILLIS = 600_000;
+    public static final int DEFAULT_MAX_STREAMS_PER_CONNECTION = RpcSession.Options.DEFAULT_MAX_OPEN_STREAMS;
+    public static final int MAX_MAX_STREAMS_PER_CONNECTION = 100_000;
+    public static final int DEFAULT_MAX_UNSENT_BYTES = GossipConfig.DEFAULT_MAX_UNSENT_BYTES;
 
     /** Every key a setting can have, as written in config.json and (with --) on the command line. */
     public static final Set<String> KEYS = Set.of("host", "port", "http-host", "http-port", "hops", "connect",
-            "network-key", "pub", "public-host", "name", "lan", "max-connections", "max-connections-per-address");
+            "network-key", "pub", "public-host", "name", "lan", "max-connections", "max-connections-per-address",
+            "handshake-timeout", "max-streams-per-connection", "max-unsent-bytes");
 
     public ServerConfig {
         connect = List.copyOf(connect);
@@ -64,12 +80,18 @@ public record ServerConfig(String host, int port, String httpHost, int httpPort,
 
     /** The gossip node's settings derived from these. */
     public GossipConfig gossip() {
-        GossipConfig gossip = GossipConfig.defaults().withHost(host).withPort(port);
+        GossipConfig gossip = GossipConfig.defaults().withHost(host).withPort(port)
+                .withHandshakeTimeout(Duration.ofMillis(handshakeTimeoutMillis)).withMaxUnsentBytes(maxUnsentBytes);
         if (networkKey != null) gossip = gossip.withNetworkKey(networkKey);
         // set the smaller cap first: the per-address one may never exceed the total one
         return maxConnections < gossip.maxConnectionsPerAddress()
                 ? gossip.withMaxConnectionsPerAddress(maxConnectionsPerAddress).withMaxConnections(maxConnections)
                 : gossip.withMaxConnections(maxConnections).withMaxConnectionsPerAddress(maxConnectionsPerAddress);
+    }
+
+    /** The muxrpc limits of every gossip connection derived from these. */
+    public RpcSession.Options muxrpc() {
+        return RpcSession.Options.defaults().withMaxOpenStreams(maxStreamsPerConnection);
     }
 
     /** One value of a setting and where it came from, for error messages. */
@@ -158,7 +180,12 @@ public record ServerConfig(String host, int port, String httpHost, int httpPort,
                 pub, publicHost,
                 read.text("name", null),
                 read.bool("lan", !pub),
-                maxConnections, maxPerAddress);
+                maxConnections, maxPerAddress,
+                read.integer("handshake-timeout", DEFAULT_HANDSHAKE_TIMEOUT_MILLIS, MIN_HANDSHAKE_TIMEOUT_MILLIS,
+                        MAX_HANDSHAKE_TIMEOUT_MILLIS),
+                read.integer("max-streams-per-connection", DEFAULT_MAX_STREAMS_PER_CONNECTION, 1,
+                        MAX_MAX_STREAMS_PER_CONNECTION),
+                read.integer("max-unsent-bytes", DEFAULT_MAX_UNSENT_BYTES, GossipConfig.MIN_MAX_UNSENT_BYTES, Integer.MAX_VALUE));
     }
 
     private static List<String> sorted(Set<String> keys) {

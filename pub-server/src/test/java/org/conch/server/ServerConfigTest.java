@@ -90,4 +90,24 @@ class ServerConfigTest {
         assertThatThrownBy(() -> ServerConfig.load(data, Map.of(), Map.of("max-connections", "10", "max-connections-per-address", "11")))
                 .hasMessage("max-connections-per-address must be a whole number from 1 to 10, got \"11\" (from --max-connections-per-address)");
     }
+
+    @Test
+    void theHandshakeTimeoutAndTheStreamAndUnsentLimitsReachTheGossipNodeAndAreChecked() {
+        ServerConfig defaults = ServerConfig.load(data, Map.of(), Map.of());
+        assertThat(defaults.gossip().handshakeTimeout()).isEqualTo(java.time.Duration.ofSeconds(10));
+        assertThat(defaults.muxrpc().maxOpenStreams()).isEqualTo(1024);
+        assertThat(defaults.gossip().maxUnsentBytes()).isEqualTo(16 << 20);
+        assertThat(ServerConfig.load(data, Map.of(), Map.of("max-unsent-bytes", "1048576")).gossip().maxUnsentBytes())
+                .isEqualTo(1 << 20);
+        assertThatThrownBy(() -> ServerConfig.load(data, Map.of(), Map.of("max-unsent-bytes", "1000")))
+                .hasMessage("max-unsent-bytes must be a whole number from 65536 to 2147483647, got \"1000\" (from --max-unsent-bytes)");
+        ServerConfig set = ServerConfig.load(data, Map.of("CONCH_HANDSHAKE_TIMEOUT", "750"),
+                Map.of("max-streams-per-connection", "64"));
+        assertThat(set.gossip().handshakeTimeout()).isEqualTo(java.time.Duration.ofMillis(750));
+        assertThat(set.muxrpc().maxOpenStreams()).isEqualTo(64);
+        assertThatThrownBy(() -> ServerConfig.load(data, Map.of(), Map.of("handshake-timeout", "5")))
+                .hasMessage("handshake-timeout must be a whole number from 10 to 600000, got \"5\" (from --handshake-timeout)");
+        assertThatThrownBy(() -> ServerConfig.load(data, Map.of(), Map.of("max-streams-per-connection", "0")))
+                .hasMessage("max-streams-per-connection must be a whole number from 1 to 100000, got \"0\" (from --max-streams-per-connection)");
+    }
 }

@@ -65,6 +65,15 @@ final class ServeCommand extends VerbCommand {
     @Option(names = "--max-connections-per-address", paramLabel = "N", description = "Incoming gossip connections at once from one IP address (default: 8).")
     private String maxConnectionsPerAddress;
 
+    @Option(names = "--handshake-timeout", paramLabel = "MS", description = "Cut a gossip connection whose secret handshake is not done after MS milliseconds (default: 10000).")
+    private String handshakeTimeout;
+
+    @Option(names = "--max-streams-per-connection", paramLabel = "N", description = "muxrpc streams a peer may hold open on one connection; more are refused (default: 1024).")
+    private String maxStreamsPerConnection;
+
+    @Option(names = "--max-unsent-bytes", paramLabel = "BYTES", description = "Cut a peer that leaves more than BYTES of our answers unread (default: 16777216).")
+    private String maxUnsentBytes;
+
     @Option(names = "--init", description = "Create the data directory and a new identity first if it has none.")
     private boolean init;
 
@@ -118,6 +127,9 @@ final class ServeCommand extends VerbCommand {
         flags.put("lan", lan == null ? null : lan.toString());
         flags.put("max-connections", maxConnections);
         flags.put("max-connections-per-address", maxConnectionsPerAddress);
+        flags.put("handshake-timeout", handshakeTimeout);
+        flags.put("max-streams-per-connection", maxStreamsPerConnection);
+        flags.put("max-unsent-bytes", maxUnsentBytes);
         return flags;
     }
 }
