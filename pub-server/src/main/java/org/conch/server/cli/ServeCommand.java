@@ -65,6 +65,12 @@ final class ServeCommand extends VerbCommand {
     @Option(names = "--max-connections-per-address", paramLabel = "N", description = "Incoming gossip connections at once from one IP address (default: 8).")
     private String maxConnectionsPerAddress;
 
+    @Option(names = "--blob-max-bytes", paramLabel = "N", description = "The largest blob stored, fetched or uploaded (default: 5242880, 5 MiB).")
+    private String blobMaxBytes;
+
+    @Option(names = "--blob-quota-bytes", paramLabel = "N", description = "The most bytes all blobs together may take (default: 1073741824, 1 GiB).")
+    private String blobQuotaBytes;
+
     @Option(names = "--init", description = "Create the data directory and a new identity first if it has none.")
     private boolean init;
 
@@ -118,6 +124,8 @@ final class ServeCommand extends VerbCommand {
         flags.put("lan", lan == null ? null : lan.toString());
         flags.put("max-connections", maxConnections);
         flags.put("max-connections-per-address", maxConnectionsPerAddress);
+        flags.put("blob-max-bytes", blobMaxBytes);
+        flags.put("blob-quota-bytes", blobQuotaBytes);
         return flags;
     }
 }
