@@ -7,6 +7,8 @@ import org.conch.feed.json.Json;
 import org.conch.server.interop.RealPeer.Stack;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.BufferedReader;
 import java.net.URI;
@@ -28,7 +30,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Blobs between conch and the Manyverse stack (ssb-blobs 2.0.1): both directions, by want (a post
+ * Blobs between conch and the Manyverse stack (ssb-blobs 2.0.1), and ssb-server 16 (ssb-blobs 1.2.2): both directions, by want (a post
  * mentioning a blob makes the other side fetch it) and by request ({@code conch blobs want}); and a blob
  * over conch's limit is refused while the connection goes on replicating.
  */
@@ -76,9 +78,10 @@ class BlobInteropIT {
         return pair;
     }
 
-    @Test
-    void blobsFlowBothWaysByWantAndByRequest() throws Exception {
-        try (RealPeer peer = RealPeer.start(Stack.MANYVERSE, work.resolve("peer"))) {
+    @ParameterizedTest(name = "{0} stack")
+    @EnumSource(value = Stack.class, names = {"MANYVERSE", "CLASSIC"})
+    void blobsFlowBothWaysByWantAndByRequest(Stack stack) throws Exception {
+        try (RealPeer peer = RealPeer.start(stack, work.resolve("peer"))) {
             Pair pair = start(peer);
             String imageId;
             try {
@@ -130,6 +133,11 @@ class BlobInteropIT {
                         + text.length + other.length) + "(\\.0)?");
                 Map<?, ?> status = Json.parseObject(get(pair, "/api/status"));
                 assertThat(status.get("blobs")).isEqualTo(4.0);
+
+                // gc through the server: the two blobs no post mentions go, the mentioned ones stay
+                assertThat(pair.run("blobs", "gc")).startsWith("removed 2 blobs (" + (text.length + other.length) + " bytes), kept 2");
+                assertThat(Json.parseObject(get(pair, "/api/blobs/" + encoded(imageId))).get("have")).isEqualTo(true);
+                assertThat(Json.parseObject(get(pair, "/api/blobs/" + encoded(textId))).get("have")).isEqualTo(false);
             } finally {
                 ConchProcess.stop(pair.server());
             }
