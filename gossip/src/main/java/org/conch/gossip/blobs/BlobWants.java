@@ -18,12 +18,15 @@ import java.util.Map;
  * "a peer of mine wants it" and so on; {@code n > 0} a have, the blob's size. As in ssb-blobs: a want for a
  * blob held here is answered with its size on that peer's stream; a want for one missing is adopted one hop
  * further ({@code n - 1}) and passed to every peer unless more than {@code sympathy} hops away; a have for a
- * wanted blob no larger than the limit starts a fetch from that peer (one fetch per blob at a time; when it
- * fails, the next peer that has it is tried); a stored blob is announced to every peer as a have.
+ * wanted blob no larger than the limit starts a fetch from that peer (one fetch per blob, and at most
+ * {@code parallelFetches} blobs, at a time; when one fails, the next peer that has it is tried); a stored blob
+ * is announced to every peer as a have.
  */
 public final class BlobWants {
     /** ssb-blobs' default: wants travel at most 3 hops. */
     public static final int DEFAULT_SYMPATHY = 3;
+    /** Blobs fetched at once, each held in memory until verified: the rest wait their turn. */
+    public static final int DEFAULT_PARALLEL_FETCHES = 4;
 
     /** The size of a stored blob, or -1 when it is not stored. Must not block (an in-memory index). */
     @FunctionalInterface
@@ -54,6 +57,7 @@ public final class BlobWants {
 
     private final long maxBytes;
     private final int sympathy;
+    private final int parallelFetches;
     private final Sizes sizes;
     private final Map<BlobId, Integer> wants = new LinkedHashMap<>();
     private final Map<BlobId, String> getting = new HashMap<>();
@@ -61,8 +65,13 @@ public final class BlobWants {
     private Decisions decisions;
 
     public BlobWants(long maxBytes, int sympathy, Sizes sizes) {
+        this(maxBytes, sympathy, DEFAULT_PARALLEL_FETCHES, sizes);
+    }
+
+    public BlobWants(long maxBytes, int sympathy, int parallelFetches, Sizes sizes) {
         this.maxBytes = maxBytes;
         this.sympathy = sympathy;
+        this.parallelFetches = parallelFetches;
         this.sizes = sizes;
     }
 
@@ -129,6 +138,7 @@ public final class BlobWants {
         wants.remove(id);
         getting.remove(id);
         broadcast(id, size);
+        fetchWaiting();
         return end();
     }
 
@@ -138,7 +148,7 @@ public final class BlobWants {
         if (peer.equals(getting.get(id))) getting.remove(id);
         Peer state = peers.get(peer);
         if (state != null) state.offers.remove(id);
-        if (wants.containsKey(id)) fetchFromAnyone(id);
+        fetchWaiting();
         return end();
     }
 
@@ -146,12 +156,8 @@ public final class BlobWants {
     public Decisions disconnected(String peer) {
         begin();
         peers.remove(peer);
-        for (BlobId id : new ArrayList<>(getting.keySet())) {
-            if (peer.equals(getting.get(id))) {
-                getting.remove(id);
-                if (wants.containsKey(id)) fetchFromAnyone(id);
-            }
-        }
+        getting.values().removeIf(peer::equals);
+        fetchWaiting();
         return end();
     }
 
@@ -195,11 +201,21 @@ public final class BlobWants {
 
     private void has(String peer, BlobId id, long size) {
         peers.get(peer).offers.put(id, size);
-        if (wants.containsKey(id) && !getting.containsKey(id) && size <= maxBytes) fetch(peer, id, size);
+        if (wants.containsKey(id) && !getting.containsKey(id) && size <= maxBytes && getting.size() < parallelFetches) {
+            fetch(peer, id, size);
+        }
+    }
+
+    /** Starts fetches of wanted blobs some peer has, while there is room. */
+    private void fetchWaiting() {
+        for (BlobId id : wants.keySet()) {
+            if (getting.size() >= parallelFetches) return;
+            fetchFromAnyone(id);
+        }
     }
 
     private void fetchFromAnyone(BlobId id) {
-        if (getting.containsKey(id)) return;
+        if (getting.containsKey(id) || getting.size() >= parallelFetches) return;
         for (Map.Entry<String, Peer> entry : peers.entrySet()) {
             Long size = entry.getValue().offers.get(id);
             if (size != null && size <= maxBytes) {

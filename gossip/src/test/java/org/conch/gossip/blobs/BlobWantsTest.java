@@ -101,6 +101,20 @@ class BlobWantsTest {
     }
 
     @Test
+    void atMostTheParallelLimitIsFetchedAtOnceAndTheRestFollowInTurn() {
+        wants = new BlobWants(MAX, BlobWants.DEFAULT_SYMPATHY, 1, id -> stored.getOrDefault(id, -1L));
+        wants.connected("alice");
+        wants.want(X);
+        wants.want(Y);
+        Map<String, Object> both = new LinkedHashMap<>();
+        both.put(X.toString(), 10.0);
+        both.put(Y.toString(), 20.0);
+        assertThat(wants.received("alice", both).fetches()).containsExactly(new Fetch("alice", X, 10));
+        assertThat(wants.added(X, 10).fetches()).containsExactly(new Fetch("alice", Y, 20));
+        assertThat(wants.fetchFailed("alice", Y).fetches()).as("nobody else has Y").isEmpty();
+    }
+
+    @Test
     void aFetchFromAPeerThatLeavesMovesToAnother() {
         wants.want(X);
         wants.received("alice", item(X, 10));
