@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
@@ -40,6 +42,8 @@ import java.util.function.Predicate;
  */
 public final class BlobService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BlobService.class);
+    /** A blobs.get that brings no byte for this long is given up, and the blob asked of another peer. */
+    public static final Duration DEFAULT_FETCH_STALL = Duration.ofSeconds(60);
 
     private final BlobStore store;
     private final Executor workers;
@@ -50,14 +54,16 @@ public final class BlobService implements AutoCloseable {
     private final Map<BlobId, List<CompletableFuture<Long>>> waiters = new ConcurrentHashMap<>();
     private final AtomicLong connections = new AtomicLong();
     private final List<AutoCloseable> subscriptions = new ArrayList<>();
+    private final Duration fetchStall;
 
     public BlobService(BlobStore store, Executor workers) {
-        this(store, workers, BlobWants.DEFAULT_SYMPATHY);
+        this(store, workers, BlobWants.DEFAULT_SYMPATHY, DEFAULT_FETCH_STALL);
     }
 
-    public BlobService(BlobStore store, Executor workers, int sympathy) {
+    public BlobService(BlobStore store, Executor workers, int sympathy, Duration fetchStall) {
         this.store = store;
         this.workers = workers;
+        this.fetchStall = fetchStall;
         this.core = new SerialExecutor(workers);
         this.wants = new BlobWants(store.maxBytes(), sympathy, id -> store.size(id).orElse(-1));
         subscriptions.add(store.subscribe(this::stored));
@@ -245,41 +251,69 @@ public final class BlobService implements AutoCloseable {
             Map<String, Object> options = new LinkedHashMap<>();
             options.put("key", id.toString());
             options.put("max", (double) store.maxBytes());
-            session.source("blobs.get", List.of(options), new StreamListener() {
-                private final ByteArrayOutputStream received = new ByteArrayOutputStream();
-                private String refusal;
+            Fetching fetching = new Fetching(id);
+            fetching.watch(session.source("blobs.get", List.of(options), fetching));
+        }
 
-                @Override
-                public void onItem(Substream stream, Object item) {
-                    if (refusal != null) return;
-                    if (!(item instanceof byte[] chunk)) {
-                        refusal = "a blobs.get item that is not binary";
-                    } else if (received.size() + (long) chunk.length > store.maxBytes()) {
-                        refusal = "more than " + store.maxBytes() + " bytes (blob-max-bytes)";
-                    } else {
-                        received.writeBytes(chunk);
+        /** Reads one blobs.get: collects at most the limit, gives up on a stall, stores what verifies. */
+        private final class Fetching implements StreamListener {
+            private final BlobId id;
+            private final ByteArrayOutputStream received = new ByteArrayOutputStream();
+            private String refusal;
+            private boolean done;
+            private int seenAtLastCheck;
+
+            Fetching(BlobId id) {
+                this.id = id;
+            }
+
+            /** After each stall period, on the connection's thread: gives up unless bytes came meanwhile. */
+            void watch(Substream stream) {
+                seenAtLastCheck = received.size();
+                CompletableFuture.delayedExecutor(fetchStall.toMillis(), TimeUnit.MILLISECONDS, context).execute(() -> {
+                    if (done) return;
+                    if (received.size() > seenAtLastCheck) {
+                        watch(stream);
                         return;
                     }
+                    done = true;
                     stream.abort();
-                }
+                    failed(id, "no data for " + fetchStall.toMillis() + " ms");
+                });
+            }
 
-                @Override
-                public void onEnd(Substream stream, GossipException error) {
-                    if (refusal == null && error != null) refusal = error.getMessage();
-                    if (refusal != null) {
-                        failed(id, refusal);
-                        return;
-                    }
-                    byte[] bytes = received.toByteArray();
-                    CompletableFuture.runAsync(() -> store.add(id, bytes), workers).whenComplete((ok, e) -> {
-                        if (e == null) {
-                            LOG.info("fetched blob {} ({} bytes) from {}", id, bytes.length, remoteId());
-                        } else {
-                            failed(id, (e.getCause() != null ? e.getCause() : e).getMessage());
-                        }
-                    });
+            @Override
+            public void onItem(Substream stream, Object item) {
+                if (refusal != null || done) return;
+                if (!(item instanceof byte[] chunk)) {
+                    refusal = "a blobs.get item that is not binary";
+                } else if (received.size() + (long) chunk.length > store.maxBytes()) {
+                    refusal = "more than " + store.maxBytes() + " bytes (blob-max-bytes)";
+                } else {
+                    received.writeBytes(chunk);
+                    return;
                 }
-            });
+                stream.abort();
+            }
+
+            @Override
+            public void onEnd(Substream stream, GossipException error) {
+                if (done) return;
+                done = true;
+                if (refusal == null && error != null) refusal = error.getMessage();
+                if (refusal != null) {
+                    failed(id, refusal);
+                    return;
+                }
+                byte[] bytes = received.toByteArray();
+                CompletableFuture.runAsync(() -> store.add(id, bytes), workers).whenComplete((ok, e) -> {
+                    if (e == null) {
+                        LOG.info("fetched blob {} ({} bytes) from {}", id, bytes.length, remoteId());
+                    } else {
+                        failed(id, (e.getCause() != null ? e.getCause() : e).getMessage());
+                    }
+                });
+            }
         }
 
         private void failed(BlobId id, String why) {

@@ -47,7 +47,7 @@ class BlobExchangeTest {
     private void connect(MethodRegistry registryOfB) {
         storeA = BlobStore.open(dir.resolve("a"), MAX, 10 * MAX);
         storeB = BlobStore.open(dir.resolve("b"), MAX, 10 * MAX);
-        serviceA = new BlobService(storeA, DIRECT);
+        serviceA = new BlobService(storeA, DIRECT, BlobWants.DEFAULT_SYMPATHY, java.time.Duration.ofMillis(200));
         serviceB = new BlobService(storeB, DIRECT);
         MethodRegistry registryOfA = BlobHandlers.register(new MethodRegistry(), serviceA);
         pair = new SessionPair(registryOfA, Caller.anonymous("@b"), RpcSession.Options.defaults(),
@@ -88,11 +88,7 @@ class BlobExchangeTest {
     void bytesThatDoNotMatchTheIdAreRefusedAndTheConnectionStays() {
         byte[] real = "the real bytes".getBytes(StandardCharsets.UTF_8);
         BlobId id = BlobStore.idOf(real);
-        MethodRegistry liar = new MethodRegistry();
-        liar.source("blobs.createWants", Access.ANYONE, (context, args, stream) -> {
-            stream.write(Map.of(id.toString(), (double) real.length));
-            return StreamListener.IGNORE;
-        });
+        MethodRegistry liar = offering(id, real.length);
         liar.source("blobs.get", Access.ANYONE, (context, args, stream) -> {
             stream.write("other bytesxxx".getBytes(StandardCharsets.UTF_8));
             stream.end();
@@ -103,6 +99,25 @@ class BlobExchangeTest {
         pair.pump();
         assertThat(stored).isNotDone();
         assertThat(storeA.has(id)).isFalse();
+        assertThat(pair.a.session.isClosed()).isFalse();
+    }
+
+    @Test
+    void aFetchThatStallsIsGivenUpSoThatAnotherPeerCanBeAsked() throws Exception {
+        byte[] real = "never sent".getBytes(StandardCharsets.UTF_8);
+        BlobId id = BlobStore.idOf(real);
+        MethodRegistry staller = offering(id, real.length);
+        staller.source("blobs.get", Access.ANYONE, (context, args, stream) -> StreamListener.IGNORE); // never writes
+        connect(staller);
+        serviceA.want(id);
+        pair.pump();
+        assertThat(serviceA.offers(id).toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS)).containsKey("@b");
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (!serviceA.offers(id).toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS).isEmpty()) {
+            assertThat(System.nanoTime()).as("the stalled fetch was given up within 10 s").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        pair.pump(); // the abort reaches the staller; the connection stays
         assertThat(pair.a.session.isClosed()).isFalse();
     }
 
@@ -133,6 +148,16 @@ class BlobExchangeTest {
         assertThat(call("blobs.has", List.of(id.toString(), missing.toString()))).isEqualTo(List.of(true, false));
         assertThat(call("blobs.size", id.toString())).isEqualTo(1.0);
         assertThat(call("blobs.size", List.of(missing.toString()))).isEqualTo(java.util.Collections.singletonList(null));
+    }
+
+    /** A peer whose want stream says it has {@code id}; the test adds its blobs.get. */
+    private static MethodRegistry offering(BlobId id, int size) {
+        MethodRegistry registry = new MethodRegistry();
+        registry.source("blobs.createWants", Access.ANYONE, (context, args, stream) -> {
+            stream.write(Map.of(id.toString(), (double) size));
+            return StreamListener.IGNORE;
+        });
+        return registry;
     }
 
     private Object call(String method, Object argument) throws Exception {
