@@ -110,4 +110,18 @@ class ServerConfigTest {
         assertThatThrownBy(() -> ServerConfig.load(data, Map.of(), Map.of("max-streams-per-connection", "0")))
                 .hasMessage("max-streams-per-connection must be a whole number from 1 to 100000, got \"0\" (from --max-streams-per-connection)");
     }
+
+    @Test
+    void blobLimitsHaveDefaultsAndTheQuotaIsNeverBelowTheLimit() {
+        ServerConfig defaults = ServerConfig.load(data, Map.of(), Map.of());
+        assertThat(defaults.blobMaxBytes()).as("ssb-blobs' 5 MiB").isEqualTo(5L * 1024 * 1024);
+        assertThat(defaults.blobQuotaBytes()).isEqualTo(1L << 30);
+        ServerConfig set = ServerConfig.load(data, Map.of("CONCH_BLOB_QUOTA_BYTES", "20000000000"), Map.of("blob-max-bytes", "1000"));
+        assertThat(set.blobMaxBytes()).isEqualTo(1000);
+        assertThat(set.blobQuotaBytes()).isEqualTo(20_000_000_000L);
+        assertThatThrownBy(() -> ServerConfig.load(data, Map.of(), Map.of("blob-max-bytes", "2000", "blob-quota-bytes", "1000")))
+                .hasMessage("blob-quota-bytes must be a whole number from 2000 to 9223372036854775807, got \"1000\" (from --blob-quota-bytes)");
+        assertThatThrownBy(() -> ServerConfig.load(data, Map.of(), Map.of("blob-max-bytes", "0")))
+                .hasMessageStartingWith("blob-max-bytes must be a whole number from 1 to ");
+    }
 }

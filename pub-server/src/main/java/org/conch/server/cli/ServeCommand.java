@@ -74,6 +74,12 @@ final class ServeCommand extends VerbCommand {
     @Option(names = "--max-unsent-bytes", paramLabel = "BYTES", description = "Cut a peer that leaves more than BYTES of our answers unread (default: 16777216).")
     private String maxUnsentBytes;
 
+    @Option(names = "--blob-max-bytes", paramLabel = "N", description = "The largest blob stored, fetched or uploaded (default: 5242880, 5 MiB).")
+    private String blobMaxBytes;
+
+    @Option(names = "--blob-quota-bytes", paramLabel = "N", description = "The most bytes all blobs together may take (default: 1073741824, 1 GiB).")
+    private String blobQuotaBytes;
+
     @Option(names = "--init", description = "Create the data directory and a new identity first if it has none.")
     private boolean init;
 
@@ -130,6 +136,8 @@ final class ServeCommand extends VerbCommand {
         flags.put("handshake-timeout", handshakeTimeout);
         flags.put("max-streams-per-connection", maxStreamsPerConnection);
         flags.put("max-unsent-bytes", maxUnsentBytes);
+        flags.put("blob-max-bytes", blobMaxBytes);
+        flags.put("blob-quota-bytes", blobQuotaBytes);
         return flags;
     }
 }
