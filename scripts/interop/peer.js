@@ -172,8 +172,8 @@ function manyverseStack () {
   config.conn = { autostart: false, populatePubs: false } // ssb-conn: no scheduler until invite.accept
   config.replicationScheduler = { autostart: true, partialReplication: null }
   config.db2 = {}
-  // the plugin set Manyverse's backend uses for replication (ssb-db2 + compat, EBT 9, friends 5,
-  // CONN, replication scheduler, invite client); no ssb-lan / ssb-room-client / ssb-blobs
+  // the plugin set Manyverse's backend uses for replication and blobs (ssb-db2 + compat, EBT 9,
+  // friends 5, CONN, replication scheduler, invite client, ssb-blobs 2); no ssb-lan / ssb-room-client
   const create = SecretStack({ caps })
     .use(require('ssb-master'))
     .use(require('ssb-db2')) // core + ssb-classic + ssb-box + ssb-box2 + compat/publish + migrate
@@ -186,6 +186,7 @@ function manyverseStack () {
     .use(require('ssb-conn'))
     .use(require('ssb-replication-scheduler'))
     .use(require('ssb-invite-client'))
+    .use(require('ssb-blobs-2'))
   const ssb = create(config)
   let connStarted = false
 
@@ -284,6 +285,11 @@ function need (feed) {
   return feed
 }
 
+function needBlob (blob) {
+  if (!require('ssb-ref').isBlob(blob)) throw new Error('`blob` must be a blob id, got ' + JSON.stringify(blob))
+  return blob
+}
+
 async function handle (req) {
   const a = stack.api
   switch (req.cmd) {
@@ -330,6 +336,26 @@ async function handle (req) {
         if (lastErr) throw new Error('invite accepted but dialling the pub failed: ' + lastErr.message)
       }
       return { accepted: !!result, pub }
+    }
+    // blobs (ssb-blobs in both stacks): bytes travel as base64
+    case 'blobs.add': {
+      const bytes = Buffer.from(String(req.base64 || ''), 'base64')
+      return new Promise((resolve, reject) => pull(pull.values([bytes]), stack.ssb.blobs.add((err, id) => (err ? reject(err) : resolve(id)))))
+    }
+    case 'blobs.has': return p(stack.ssb.blobs.has, needBlob(req.blob))
+    case 'blobs.get': return new Promise((resolve, reject) => pull(stack.ssb.blobs.get(needBlob(req.blob)), pull.collect((err, chunks) => {
+      if (err) return reject(err)
+      resolve(Buffer.concat(chunks).toString('base64'))
+    })))
+    case 'blobs.want': {
+      // resolves once the blob is stored (ssb-blobs calls back when it arrives from a peer)
+      const wanted = p(stack.ssb.blobs.want, needBlob(req.blob))
+      const timeoutMs = req.timeoutMs || 30000
+      let timer
+      const timeout = new Promise((resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`timeout: ${req.blob} did not arrive within ${timeoutMs} ms`)), timeoutMs)
+      })
+      try { return await Promise.race([wanted, timeout]) } finally { clearTimeout(timer) }
     }
     case 'stop':
       setImmediate(shutdown, 0)

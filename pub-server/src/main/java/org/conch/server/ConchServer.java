@@ -6,10 +6,13 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import org.conch.feed.Identity;
 import org.conch.feed.Message;
+import org.conch.feed.blob.BlobStore;
 import org.conch.feed.SignCap;
 import org.conch.feed.json.CanonicalJson;
 import org.conch.feed.ref.MultiserverAddress;
 import org.conch.feed.store.H2FeedStore;
+import org.conch.gossip.blobs.BlobHandlers;
+import org.conch.gossip.blobs.BlobService;
 import org.conch.gossip.muxrpc.MethodRegistry;
 import org.conch.gossip.net.GossipNode;
 import org.conch.gossip.net.LanDiscovery;
@@ -19,6 +22,7 @@ import org.conch.gossip.replication.ReplicationHandlers;
 import org.conch.gossip.replication.ReplicationService;
 import org.conch.server.cli.DataDirectory;
 import org.conch.server.http.ApiRoutes;
+import org.conch.server.http.BlobRoutes;
 import org.conch.server.http.CoreRoutes;
 import org.conch.server.http.HttpApi;
 import org.conch.server.http.InviteRoutes;
@@ -69,6 +73,8 @@ public final class ConchServer implements AutoCloseable {
     private final ExecutorService workers;
     private final Vertx vertx;
     private final ReplicationService replication;
+    private final BlobStore blobStore;
+    private final BlobService blobs;
     private final GossipNode node;
     private final InviteStore inviteStore;
     private final ServerInvites invites;
@@ -93,6 +99,11 @@ public final class ConchServer implements AutoCloseable {
         this.replication = ReplicationService.start(store,
                 ReplicationConfig.of(identity.id(), SignCap.NONE, workers).withHops(config.hops()));
         MethodRegistry methods = ReplicationHandlers.register(new MethodRegistry(), replication);
+        this.blobStore = dataDirectory.openBlobs(config);
+        this.blobs = new BlobService(blobStore, workers);
+        BlobHandlers.register(methods, blobs);
+        // blobs that messages of replicated feeds refer to (avatars, images in posts) are fetched by themselves
+        blobs.wantReferencedBlobs(store, feed -> replication.replicationSet().contains(feed));
         this.inviteStore = dataDirectory.openInvites();
         InviteRedeemer redeemer = new InviteRedeemer(inviteStore, identity.id(),
                 feed -> replication.followGraph().follows(identity.id(), feed), this::publishStored);
@@ -110,12 +121,17 @@ public final class ConchServer implements AutoCloseable {
                     }
                 });
         this.node = GossipNode.create(vertx, identity, config.gossip())
+                .muxrpcOptions(config.muxrpc())
                 .authorizer(invites.authorizer(feed -> true))
                 .methods(invites.methods(connection -> methods))
                 .onConnection(connection -> {
                     if (invites.isGuest(connection)) return; // an invite's key: invite.use only, never replicated with
                     var peer = replication.attach(connection.session(), connection::runOnContext, connection.isClient());
-                    connection.closeFuture().onComplete(closed -> peer.close());
+                    var blobPeer = blobs.attach(connection.session(), connection::runOnContext);
+                    connection.closeFuture().onComplete(closed -> {
+                        peer.close();
+                        blobPeer.close();
+                    });
                 });
         this.metrics = new Metrics(this);
         this.appendCounting = store.subscribe(stored -> metrics.messageAppended());
@@ -129,7 +145,7 @@ public final class ConchServer implements AutoCloseable {
             server.gossipPort = await(server.node.listen());
             if (config.pub()) server.announcePub();
             if (config.lan() && !isLoopback(config.host())) server.startLan();
-            if (config.httpPort() != -1) server.httpPort = server.startHttp(List.of(new CoreRoutes(), new InviteRoutes(),
+            if (config.httpPort() != -1) server.httpPort = server.startHttp(List.of(new CoreRoutes(), new InviteRoutes(), new BlobRoutes(),
                     new TimelineRoutes(), new EventsRoutes(), new StaticRoutes()));
             for (MultiserverAddress peer : config.connect()) server.keepConnected(peer);
             server.keepConnectedToJoinedPubs();
@@ -196,6 +212,16 @@ public final class ConchServer implements AutoCloseable {
 
     public ReplicationService replication() {
         return replication;
+    }
+
+    /** The blob files ({@code DATA/blobs/}). */
+    public BlobStore blobStore() {
+        return blobStore;
+    }
+
+    /** Blob exchange with peers: wants, fetches. */
+    public BlobService blobs() {
+        return blobs;
     }
 
     public GossipNode node() {
@@ -361,6 +387,7 @@ public final class ConchServer implements AutoCloseable {
             LOG.warn("unsubscribing from the store: {}", e.toString());
         }
         replication.close();
+        blobs.close();
         metrics.close();
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What an operator graphs, in Prometheus' text format at {@code GET /metrics}: connections, messages stored
- * and appended (rate() gives messages/s), replication lag, invite redemptions, and the JVM's heap, threads,
+ * and appended (rate() gives messages/s), blobs stored and their bytes, replication lag, invite redemptions, and the JVM's heap, threads,
  * GC and file descriptors.
  */
 public final class Metrics implements AutoCloseable {
@@ -38,6 +38,10 @@ public final class Metrics implements AutoCloseable {
                 .description("messages connected peers claim that are not stored here yet, summed over feeds").register(registry);
         Gauge.builder("conch.replication.feeds.behind", feedsBehind, AtomicLong::get)
                 .description("feeds for which some connected peer claims more than is stored here").register(registry);
+        Gauge.builder("conch.blobs.stored", server.blobStore(), blobs -> blobs.count())
+                .description("blobs in the blob store").register(registry);
+        Gauge.builder("conch.blobs.bytes", server.blobStore(), blobs -> blobs.totalBytes())
+                .description("bytes of all stored blobs").register(registry);
         appended = Counter.builder("conch.messages.appended").description("messages appended to the store since start")
                 .register(registry);
         invitesRedeemed = Counter.builder("conch.invites.redeemed").description("invite uses accepted").register(registry);

@@ -1,12 +1,15 @@
 package org.conch.server;
 
+import org.conch.feed.blob.BlobStore;
 import org.conch.feed.json.Json;
 import org.conch.feed.ref.MultiserverAddress;
+import org.conch.gossip.muxrpc.RpcSession;
 import org.conch.gossip.net.GossipConfig;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -33,11 +36,20 @@ import java.util.Set;
  * @param lan            find and announce peers on the local network by UDP broadcast
  * @param maxConnections gossip connections at once, both directions
  * @param maxConnectionsPerAddress incoming gossip connections at once from one IP address
+ * @param handshakeTimeoutMillis   how long a gossip connection may take to complete its secret handshake
+ *                                 before it is cut (ms)
+ * @param maxStreamsPerConnection  muxrpc streams a peer may hold open on one connection; more are refused
+ *                                 with an error and the connection stays up
+ * @param maxUnsentBytes           bytes of ours a peer may leave untaken (asking without reading); over it the
+ *                                 connection is cut
+ * @param blobMaxBytes   the largest blob stored, fetched or accepted over HTTP
+ * @param blobQuotaBytes the most bytes all stored blobs may take together
  */
 public record ServerConfig(String host, int port, String httpHost, int httpPort, int hops,
                            List<MultiserverAddress> connect, byte[] networkKey, boolean pub, String publicHost,
                            String name, boolean lan, int maxConnections,
-                           int maxConnectionsPerAddress) {
+                           int maxConnectionsPerAddress, int handshakeTimeoutMillis, int maxStreamsPerConnection,
+                           int maxUnsentBytes, long blobMaxBytes, long blobQuotaBytes) {
     public static final String FILE_NAME = "config.json";
     public static final String DEFAULT_HOST = GossipConfig.DEFAULT_HOST;
     public static final int DEFAULT_PORT = GossipConfig.DEFAULT_PORT;
@@ -47,10 +59,21 @@ public record ServerConfig(String host, int port, String httpHost, int httpPort,
     public static final int MAX_HOPS = 10;
     public static final int DEFAULT_MAX_CONNECTIONS = GossipConfig.DEFAULT_MAX_CONNECTIONS;
     public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = GossipConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+    public static final int DEFAULT_HANDSHAKE_TIMEOUT_MILLIS = (int) GossipConfig.DEFAULT_HANDSHAKE_TIMEOUT.toMillis();
+    public static final int MIN_HANDSHAKE_TIMEOUT_MILLIS = 10;
+    public static final int MAX_HANDSHAKE_TIMEOUT_MILLIS = 600_000;
+    public static final int DEFAULT_MAX_STREAMS_PER_CONNECTION = RpcSession.Options.DEFAULT_MAX_OPEN_STREAMS;
+    public static final int MAX_MAX_STREAMS_PER_CONNECTION = 100_000;
+    public static final int DEFAULT_MAX_UNSENT_BYTES = GossipConfig.DEFAULT_MAX_UNSENT_BYTES;
+    public static final long DEFAULT_BLOB_MAX_BYTES = BlobStore.DEFAULT_MAX_BYTES;
+    public static final long DEFAULT_BLOB_QUOTA_BYTES = BlobStore.DEFAULT_QUOTA_BYTES;
+    /** Largest blob-max-bytes: a blob is held in memory while it is checked and stored. */
+    public static final long MAX_BLOB_MAX_BYTES = 256L << 20;
 
     /** Every key a setting can have, as written in config.json and (with --) on the command line. */
     public static final Set<String> KEYS = Set.of("host", "port", "http-host", "http-port", "hops", "connect",
-            "network-key", "pub", "public-host", "name", "lan", "max-connections", "max-connections-per-address");
+            "network-key", "pub", "public-host", "name", "lan", "max-connections", "max-connections-per-address",
+            "handshake-timeout", "max-streams-per-connection", "max-unsent-bytes", "blob-max-bytes", "blob-quota-bytes");
 
     public ServerConfig {
         connect = List.copyOf(connect);
@@ -64,12 +87,18 @@ public record ServerConfig(String host, int port, String httpHost, int httpPort,
 
     /** The gossip node's settings derived from these. */
     public GossipConfig gossip() {
-        GossipConfig gossip = GossipConfig.defaults().withHost(host).withPort(port);
+        GossipConfig gossip = GossipConfig.defaults().withHost(host).withPort(port)
+                .withHandshakeTimeout(Duration.ofMillis(handshakeTimeoutMillis)).withMaxUnsentBytes(maxUnsentBytes);
         if (networkKey != null) gossip = gossip.withNetworkKey(networkKey);
         // set the smaller cap first: the per-address one may never exceed the total one
         return maxConnections < gossip.maxConnectionsPerAddress()
                 ? gossip.withMaxConnectionsPerAddress(maxConnectionsPerAddress).withMaxConnections(maxConnections)
                 : gossip.withMaxConnections(maxConnections).withMaxConnectionsPerAddress(maxConnectionsPerAddress);
+    }
+
+    /** The muxrpc limits of every gossip connection derived from these. */
+    public RpcSession.Options muxrpc() {
+        return RpcSession.Options.defaults().withMaxOpenStreams(maxStreamsPerConnection);
     }
 
     /** One value of a setting and where it came from, for error messages. */
@@ -147,6 +176,8 @@ public record ServerConfig(String host, int port, String httpHost, int httpPort,
         // by default a small total cap also caps each address, rather than refusing to start
         int maxPerAddress = read.integer("max-connections-per-address", Math.min(maxConnections, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS),
                 1, maxConnections);
+        long blobMax = read.longInteger("blob-max-bytes", DEFAULT_BLOB_MAX_BYTES, 1, MAX_BLOB_MAX_BYTES);
+        long blobQuota = read.longInteger("blob-quota-bytes", Math.max(DEFAULT_BLOB_QUOTA_BYTES, blobMax), blobMax, Long.MAX_VALUE);
         return new ServerConfig(
                 read.text("host", DEFAULT_HOST),
                 read.integer("port", DEFAULT_PORT, 0, 65535),
@@ -158,7 +189,13 @@ public record ServerConfig(String host, int port, String httpHost, int httpPort,
                 pub, publicHost,
                 read.text("name", null),
                 read.bool("lan", !pub),
-                maxConnections, maxPerAddress);
+                maxConnections, maxPerAddress,
+                read.integer("handshake-timeout", DEFAULT_HANDSHAKE_TIMEOUT_MILLIS, MIN_HANDSHAKE_TIMEOUT_MILLIS,
+                        MAX_HANDSHAKE_TIMEOUT_MILLIS),
+                read.integer("max-streams-per-connection", DEFAULT_MAX_STREAMS_PER_CONNECTION, 1,
+                        MAX_MAX_STREAMS_PER_CONNECTION),
+                read.integer("max-unsent-bytes", DEFAULT_MAX_UNSENT_BYTES, GossipConfig.MIN_MAX_UNSENT_BYTES, Integer.MAX_VALUE),
+                blobMax, blobQuota);
     }
 
     private static List<String> sorted(Set<String> keys) {
@@ -175,10 +212,14 @@ public record ServerConfig(String host, int port, String httpHost, int httpPort,
         }
 
         int integer(String key, int fallback, int min, int max) {
+            return (int) longInteger(key, fallback, min, max);
+        }
+
+        long longInteger(String key, long fallback, long min, long max) {
             Setting setting = settings.get(key);
             if (setting == null) return fallback;
             try {
-                int value = Integer.parseInt(setting.value().trim());
+                long value = Long.parseLong(setting.value().trim());
                 if (value >= min && value <= max) return value;
             } catch (NumberFormatException e) {
                 // reported below with the accepted range

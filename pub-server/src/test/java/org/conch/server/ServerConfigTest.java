@@ -90,4 +90,38 @@ class ServerConfigTest {
         assertThatThrownBy(() -> ServerConfig.load(data, Map.of(), Map.of("max-connections", "10", "max-connections-per-address", "11")))
                 .hasMessage("max-connections-per-address must be a whole number from 1 to 10, got \"11\" (from --max-connections-per-address)");
     }
+
+    @Test
+    void theHandshakeTimeoutAndTheStreamAndUnsentLimitsReachTheGossipNodeAndAreChecked() {
+        ServerConfig defaults = ServerConfig.load(data, Map.of(), Map.of());
+        assertThat(defaults.gossip().handshakeTimeout()).isEqualTo(java.time.Duration.ofSeconds(10));
+        assertThat(defaults.muxrpc().maxOpenStreams()).isEqualTo(1024);
+        assertThat(defaults.gossip().maxUnsentBytes()).isEqualTo(16 << 20);
+        assertThat(ServerConfig.load(data, Map.of(), Map.of("max-unsent-bytes", "1048576")).gossip().maxUnsentBytes())
+                .isEqualTo(1 << 20);
+        assertThatThrownBy(() -> ServerConfig.load(data, Map.of(), Map.of("max-unsent-bytes", "1000")))
+                .hasMessage("max-unsent-bytes must be a whole number from 65536 to 2147483647, got \"1000\" (from --max-unsent-bytes)");
+        ServerConfig set = ServerConfig.load(data, Map.of("CONCH_HANDSHAKE_TIMEOUT", "750"),
+                Map.of("max-streams-per-connection", "64"));
+        assertThat(set.gossip().handshakeTimeout()).isEqualTo(java.time.Duration.ofMillis(750));
+        assertThat(set.muxrpc().maxOpenStreams()).isEqualTo(64);
+        assertThatThrownBy(() -> ServerConfig.load(data, Map.of(), Map.of("handshake-timeout", "5")))
+                .hasMessage("handshake-timeout must be a whole number from 10 to 600000, got \"5\" (from --handshake-timeout)");
+        assertThatThrownBy(() -> ServerConfig.load(data, Map.of(), Map.of("max-streams-per-connection", "0")))
+                .hasMessage("max-streams-per-connection must be a whole number from 1 to 100000, got \"0\" (from --max-streams-per-connection)");
+    }
+
+    @Test
+    void blobLimitsHaveDefaultsAndTheQuotaIsNeverBelowTheLimit() {
+        ServerConfig defaults = ServerConfig.load(data, Map.of(), Map.of());
+        assertThat(defaults.blobMaxBytes()).as("ssb-blobs' 5 MiB").isEqualTo(5L * 1024 * 1024);
+        assertThat(defaults.blobQuotaBytes()).isEqualTo(1L << 30);
+        ServerConfig set = ServerConfig.load(data, Map.of("CONCH_BLOB_QUOTA_BYTES", "20000000000"), Map.of("blob-max-bytes", "1000"));
+        assertThat(set.blobMaxBytes()).isEqualTo(1000);
+        assertThat(set.blobQuotaBytes()).isEqualTo(20_000_000_000L);
+        assertThatThrownBy(() -> ServerConfig.load(data, Map.of(), Map.of("blob-max-bytes", "2000", "blob-quota-bytes", "1000")))
+                .hasMessage("blob-quota-bytes must be a whole number from 2000 to 9223372036854775807, got \"1000\" (from --blob-quota-bytes)");
+        assertThatThrownBy(() -> ServerConfig.load(data, Map.of(), Map.of("blob-max-bytes", "0")))
+                .hasMessageStartingWith("blob-max-bytes must be a whole number from 1 to ");
+    }
 }

@@ -6,6 +6,7 @@ import org.conch.feed.Message;
 import org.conch.feed.MessageSigner;
 import org.conch.feed.SignCap;
 import org.conch.feed.store.AppendResult.Status;
+import org.conch.feed.testing.Messages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -192,21 +193,11 @@ class H2FeedStoreTest {
     }
 
     static List<Message> chain(Identity identity, int count) {
-        List<Message> messages = new ArrayList<>();
-        FeedState state = null;
-        for (int i = 1; i <= count; i++) {
-            Message message = MessageSigner.sign(identity, state, post("message " + i), 1_600_000_000_000.0 + i, SignCap.NONE);
-            messages.add(message);
-            state = FeedState.of(message);
-        }
-        return messages;
+        return Messages.chain(identity, count);
     }
 
     static Map<String, Object> post(String text) {
-        Map<String, Object> content = new LinkedHashMap<>();
-        content.put("type", "post");
-        content.put("text", text);
-        return content;
+        return Messages.post(text);
     }
 
     static byte[] seed(int fill) {

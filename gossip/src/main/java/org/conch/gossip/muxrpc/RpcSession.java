@@ -69,10 +69,12 @@ public final class RpcSession {
      * @param permission           the permission check run before each incoming call
      * @param handlerErrors        told about exceptions thrown by handlers and listeners (which end that
      *                             call or stream with an error), e.g. to log them
+     * @param limitRefusals        told the text of each refusal of a call or stream for a limit above
+     *                             (the peer got it as an error), e.g. to log the first one
      */
     public record Options(int maxOpenStreams, int maxPendingCalls, Executor dispatcher,
                           UnknownMethodStyle unknownMethodStyle, PermissionCheck permission,
-                          Consumer<RuntimeException> handlerErrors) {
+                          Consumer<RuntimeException> handlerErrors, Consumer<String> limitRefusals) {
         public static final int DEFAULT_MAX_OPEN_STREAMS = 1024;
         public static final int DEFAULT_MAX_PENDING_CALLS = 1024;
 
@@ -83,39 +85,44 @@ public final class RpcSession {
             if (maxPendingCalls < 1) {
                 throw new IllegalArgumentException("maxPendingCalls must be at least 1, got " + maxPendingCalls);
             }
-            if (dispatcher == null || unknownMethodStyle == null || permission == null || handlerErrors == null) {
-                throw new IllegalArgumentException("muxrpc options need a dispatcher, a style, a permission check "
-                        + "and an error handler");
+            if (dispatcher == null || unknownMethodStyle == null || permission == null || handlerErrors == null
+                    || limitRefusals == null) {
+                throw new IllegalArgumentException("muxrpc options need a dispatcher, a style, a permission check, "
+                        + "an error handler and a refusal handler");
             }
         }
 
         public static Options defaults() {
             return new Options(DEFAULT_MAX_OPEN_STREAMS, DEFAULT_MAX_PENDING_CALLS, Runnable::run,
-                    UnknownMethodStyle.JS, PermissionCheck.BY_ACCESS, e -> { });
+                    UnknownMethodStyle.JS, PermissionCheck.BY_ACCESS, e -> { }, refusal -> { });
         }
 
         public Options withMaxOpenStreams(int value) {
-            return new Options(value, maxPendingCalls, dispatcher, unknownMethodStyle, permission, handlerErrors);
+            return new Options(value, maxPendingCalls, dispatcher, unknownMethodStyle, permission, handlerErrors, limitRefusals);
         }
 
         public Options withMaxPendingCalls(int value) {
-            return new Options(maxOpenStreams, value, dispatcher, unknownMethodStyle, permission, handlerErrors);
+            return new Options(maxOpenStreams, value, dispatcher, unknownMethodStyle, permission, handlerErrors, limitRefusals);
         }
 
         public Options withDispatcher(Executor value) {
-            return new Options(maxOpenStreams, maxPendingCalls, value, unknownMethodStyle, permission, handlerErrors);
+            return new Options(maxOpenStreams, maxPendingCalls, value, unknownMethodStyle, permission, handlerErrors, limitRefusals);
         }
 
         public Options withUnknownMethodStyle(UnknownMethodStyle value) {
-            return new Options(maxOpenStreams, maxPendingCalls, dispatcher, value, permission, handlerErrors);
+            return new Options(maxOpenStreams, maxPendingCalls, dispatcher, value, permission, handlerErrors, limitRefusals);
         }
 
         public Options withPermission(PermissionCheck value) {
-            return new Options(maxOpenStreams, maxPendingCalls, dispatcher, unknownMethodStyle, value, handlerErrors);
+            return new Options(maxOpenStreams, maxPendingCalls, dispatcher, unknownMethodStyle, value, handlerErrors, limitRefusals);
         }
 
         public Options withHandlerErrors(Consumer<RuntimeException> value) {
-            return new Options(maxOpenStreams, maxPendingCalls, dispatcher, unknownMethodStyle, permission, value);
+            return new Options(maxOpenStreams, maxPendingCalls, dispatcher, unknownMethodStyle, permission, value, limitRefusals);
+        }
+
+        public Options withLimitRefusals(Consumer<String> value) {
+            return new Options(maxOpenStreams, maxPendingCalls, dispatcher, unknownMethodStyle, permission, handlerErrors, value);
         }
     }
 
@@ -351,7 +358,9 @@ public final class RpcSession {
             return;
         }
         if (inStreams.size() >= options.maxOpenStreams()) {
-            refuseStream(request, "too many open streams on this connection (limit " + options.maxOpenStreams() + ")");
+            String text = "too many open streams on this connection (limit " + options.maxOpenStreams() + ")";
+            refuseStream(request, text);
+            options.limitRefusals().accept(text);
             return;
         }
         Substream stream = new Substream(this, request, false, method.name(), type);
@@ -406,7 +415,9 @@ public final class RpcSession {
             return;
         }
         if (servingCalls >= options.maxPendingCalls()) {
-            replyError(request, "too many pending calls on this connection (limit " + options.maxPendingCalls() + ")");
+            String text = "too many pending calls on this connection (limit " + options.maxPendingCalls() + ")";
+            replyError(request, text);
+            options.limitRefusals().accept(text);
             return;
         }
         servingCalls++;

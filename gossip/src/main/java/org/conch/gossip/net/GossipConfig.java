@@ -19,14 +19,20 @@ import java.util.Arrays;
  *                                 an incoming socket is closed before the handshake and a dial fails at once
  * @param maxConnectionsPerAddress incoming connections at once from one remote IP address, handshaking ones
  *                                 included; over it the socket is closed before the handshake
+ * @param maxUnsentBytes           bytes written to a connection that the peer has not taken yet (queued in
+ *                                 this process, past the kernel's buffers); over it the peer is not reading
+ *                                 what it asks for and the connection is cut. Senders of bulk data pause at
+ *                                 the socket's far smaller write-queue mark, so honest peers stay well below.
  */
 public record GossipConfig(String host, int port, byte[] networkKey, Duration handshakeTimeout,
-                           int maxConnections, int maxConnectionsPerAddress) {
+                           int maxConnections, int maxConnectionsPerAddress, int maxUnsentBytes) {
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 8008;
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
     public static final int DEFAULT_MAX_CONNECTIONS = 256;
     public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 8;
+    public static final int DEFAULT_MAX_UNSENT_BYTES = 16 << 20;
+    public static final int MIN_MAX_UNSENT_BYTES = 64 << 10;
 
     static final Duration MIN_HANDSHAKE_TIMEOUT = Duration.ofMillis(10);
     static final Duration MAX_HANDSHAKE_TIMEOUT = Duration.ofMinutes(10);
@@ -56,13 +62,17 @@ public record GossipConfig(String host, int port, byte[] networkKey, Duration ha
             throw new IllegalArgumentException("gossip.maxConnectionsPerAddress must be 1..maxConnections ("
                     + maxConnections + "), got " + maxConnectionsPerAddress);
         }
+        if (maxUnsentBytes < MIN_MAX_UNSENT_BYTES) {
+            throw new IllegalArgumentException("gossip.maxUnsentBytes must be at least " + MIN_MAX_UNSENT_BYTES
+                    + ", got " + maxUnsentBytes);
+        }
         networkKey = networkKey.clone();
     }
 
-    /** Every default: all interfaces, port 8008, the main network, 10 s, 256 connections, 8 per address. */
+    /** Every default: all interfaces, port 8008, the main network, 10 s, 256 connections, 8 per address, 16 MiB unsent. */
     public static GossipConfig defaults() {
         return new GossipConfig(DEFAULT_HOST, DEFAULT_PORT, SecretHandshake.mainNetworkKey(),
-                DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS);
+                DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, DEFAULT_MAX_UNSENT_BYTES);
     }
 
     @Override
@@ -71,36 +81,41 @@ public record GossipConfig(String host, int port, byte[] networkKey, Duration ha
     }
 
     public GossipConfig withHost(String value) {
-        return new GossipConfig(value, port, networkKey, handshakeTimeout, maxConnections, maxConnectionsPerAddress);
+        return new GossipConfig(value, port, networkKey, handshakeTimeout, maxConnections, maxConnectionsPerAddress, maxUnsentBytes);
     }
 
     public GossipConfig withPort(int value) {
-        return new GossipConfig(host, value, networkKey, handshakeTimeout, maxConnections, maxConnectionsPerAddress);
+        return new GossipConfig(host, value, networkKey, handshakeTimeout, maxConnections, maxConnectionsPerAddress, maxUnsentBytes);
     }
 
     public GossipConfig withNetworkKey(byte[] value) {
-        return new GossipConfig(host, port, value, handshakeTimeout, maxConnections, maxConnectionsPerAddress);
+        return new GossipConfig(host, port, value, handshakeTimeout, maxConnections, maxConnectionsPerAddress, maxUnsentBytes);
     }
 
     public GossipConfig withHandshakeTimeout(Duration value) {
-        return new GossipConfig(host, port, networkKey, value, maxConnections, maxConnectionsPerAddress);
+        return new GossipConfig(host, port, networkKey, value, maxConnections, maxConnectionsPerAddress, maxUnsentBytes);
     }
 
     /** Also lowers the per-address limit to {@code value} when it was higher. */
     public GossipConfig withMaxConnections(int value) {
         return new GossipConfig(host, port, networkKey, handshakeTimeout, value,
-                Math.max(1, Math.min(maxConnectionsPerAddress, value)));
+                Math.max(1, Math.min(maxConnectionsPerAddress, value)), maxUnsentBytes);
     }
 
     public GossipConfig withMaxConnectionsPerAddress(int value) {
-        return new GossipConfig(host, port, networkKey, handshakeTimeout, maxConnections, value);
+        return new GossipConfig(host, port, networkKey, handshakeTimeout, maxConnections, value, maxUnsentBytes);
+    }
+
+    public GossipConfig withMaxUnsentBytes(int value) {
+        return new GossipConfig(host, port, networkKey, handshakeTimeout, maxConnections, maxConnectionsPerAddress, value);
     }
 
     @Override
     public boolean equals(Object other) {
         return other instanceof GossipConfig c && c.host.equals(host) && c.port == port
                 && Arrays.equals(c.networkKey, networkKey) && c.handshakeTimeout.equals(handshakeTimeout)
-                && c.maxConnections == maxConnections && c.maxConnectionsPerAddress == maxConnectionsPerAddress;
+                && c.maxConnections == maxConnections && c.maxConnectionsPerAddress == maxConnectionsPerAddress
+                && c.maxUnsentBytes == maxUnsentBytes;
     }
 
     @Override
@@ -113,6 +128,7 @@ public record GossipConfig(String host, int port, byte[] networkKey, Duration ha
     public String toString() {
         return "GossipConfig[host=" + host + ", port=" + port + ", networkKey="
                 + java.util.HexFormat.of().formatHex(networkKey, 0, 4) + "…, handshakeTimeout=" + handshakeTimeout
-                + ", maxConnections=" + maxConnections + ", maxConnectionsPerAddress=" + maxConnectionsPerAddress + "]";
+                + ", maxConnections=" + maxConnections + ", maxConnectionsPerAddress=" + maxConnectionsPerAddress
+                + ", maxUnsentBytes=" + maxUnsentBytes + "]";
     }
 }

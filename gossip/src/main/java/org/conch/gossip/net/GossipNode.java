@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -49,6 +50,7 @@ import java.util.function.Predicate;
  */
 public final class GossipNode {
     private static final Logger LOG = LoggerFactory.getLogger(GossipNode.class);
+    private static final long REFUSAL_LOG_INTERVAL_NANOS = 1_000_000_000L;
 
     private final Vertx vertx;
     private final Identity identity;
@@ -57,6 +59,9 @@ public final class GossipNode {
     private final Set<PeerConnection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicInteger total = new AtomicInteger();
     private final ConcurrentHashMap<String, Integer> perAddress = new ConcurrentHashMap<>();
+    /** Refusals for a limit are logged at most once per {@link #REFUSAL_LOG_INTERVAL_NANOS}; the rest counted. */
+    private final AtomicLong lastRefusalLogged = new AtomicLong(System.nanoTime() - REFUSAL_LOG_INTERVAL_NANOS);
+    private final AtomicLong refusalsNotLogged = new AtomicLong();
 
     private volatile Predicate<FeedId> authorizer = feed -> true;
     private volatile Function<PeerConnection, MethodRegistry> methods = connection -> new MethodRegistry();
@@ -174,7 +179,8 @@ public final class GossipNode {
             return Future.failedFuture(new PeerConnectionException("refusing to connect to ourselves (" + address + ")"));
         }
         if (!reserveTotal()) {
-            LOG.info("gossip refused to dial {}: {} connections already, the limit", address, config.maxConnections());
+            logRefusal("gossip refused to dial " + address + ": " + config.maxConnections()
+                    + " connections open already, the limit (maxConnections)");
             return Future.failedFuture(new PeerConnectionException("connection limit reached ("
                     + config.maxConnections() + " connections)"));
         }
@@ -231,15 +237,15 @@ public final class GossipNode {
         String host = socket.remoteAddress().hostAddress();
         String peer = socket.remoteAddress().toString();
         if (!reserveTotal()) {
-            LOG.info("gossip refused connection from {}: {} connections already, the limit", peer,
-                    config.maxConnections());
+            logRefusal("gossip refused connection from " + peer + ": " + config.maxConnections()
+                    + " connections open already, the limit (maxConnections)");
             socket.close();
             return;
         }
         if (!reserveAddress(host)) {
             total.decrementAndGet();
-            LOG.info("gossip refused connection from {}: {} connections from {} already, the limit", peer,
-                    config.maxConnectionsPerAddress(), host);
+            logRefusal("gossip refused connection from " + peer + ": " + config.maxConnectionsPerAddress()
+                    + " connections from " + host + " open already, the limit (maxConnectionsPerAddress)");
             socket.close();
             return;
         }
@@ -252,7 +258,7 @@ public final class GossipNode {
         Function<PeerConnection, MethodRegistry> registry = methods;
         Consumer<PeerConnection> hook = onConnection;
         return new PeerConnection.Setup(as, config.networkKey(), config.handshakeTimeout().toMillis(), authorize,
-                registry, hook, muxrpcOptions);
+                registry, hook, muxrpcOptions, config.maxUnsentBytes());
     }
 
     private void track(PeerConnection connection, String countedAddress) {
@@ -267,6 +273,21 @@ public final class GossipNode {
         if (closed) {
             connection.close("the node is closing");
         }
+    }
+
+    /**
+     * One WARN line for a connection refused for a limit, naming the peer and the limit; under a flood at
+     * most one a second, saying how many were refused since the last line.
+     */
+    private void logRefusal(String line) {
+        long now = System.nanoTime();
+        long last = lastRefusalLogged.get();
+        if (now - last < REFUSAL_LOG_INTERVAL_NANOS || !lastRefusalLogged.compareAndSet(last, now)) {
+            refusalsNotLogged.incrementAndGet();
+            return;
+        }
+        long more = refusalsNotLogged.getAndSet(0);
+        LOG.warn(more == 0 ? line : line + " (and " + more + " more refused since the last such line)");
     }
 
     private boolean reserveTotal() {

@@ -49,7 +49,8 @@ import java.util.function.Predicate;
  * handshake message are handed on, not lost. Outgoing packets of one event-loop turn are coalesced into
  * one write (up to {@value #FLUSH_THRESHOLD} bytes, then written at once); backpressure goes both ways:
  * {@link PacketSink#writeQueueFull()} is the socket's, the socket's drain runs
- * {@link RpcSession#drained()}, and a paused stream pauses the socket.
+ * {@link RpcSession#drained()}, and a paused stream pauses the socket. A peer that leaves more than
+ * {@link GossipConfig#maxUnsentBytes()} of our writes untaken (asking without reading the answers) is cut.
  *
  * <p><b>Closing.</b> A clean close ({@link #close(String)}, or answering the peer's goodbye) does what
  * the JS peers do when muxrpc ends: the muxrpc goodbye (nine zero bytes, packet-stream-codec) inside the
@@ -77,7 +78,7 @@ public final class PeerConnection {
     /** What a connection needs from its node. */
     record Setup(Identity identity, byte[] networkKey, long handshakeTimeoutMillis, Predicate<FeedId> authorizer,
                  Function<PeerConnection, MethodRegistry> methods, Consumer<PeerConnection> onEstablished,
-                 RpcSession.Options muxrpcOptions) {
+                 RpcSession.Options muxrpcOptions, int maxUnsentBytes) {
     }
 
     private final Vertx vertx;
@@ -108,6 +109,9 @@ public final class PeerConnection {
     private byte[] pending;
     private int pendingLength;
     private boolean flushScheduled;
+    private boolean limitRefusalLogged;
+    /** Bytes handed to the socket that it has not written out yet. */
+    private long unsent;
 
     // ---- closing
     private volatile CloseReason reason;
@@ -309,7 +313,8 @@ public final class PeerConnection {
             MethodRegistry registry = setup.methods().apply(this);
             RpcSession.Options options = setup.muxrpcOptions()
                     .withDispatcher(command -> context.runOnContext(v -> command.run()))
-                    .withHandlerErrors(e -> LOG.warn("gossip {}: a handler failed: {}", describe(), e.toString()));
+                    .withHandlerErrors(e -> LOG.warn("gossip {}: a handler failed: {}", describe(), e.toString()))
+                    .withLimitRefusals(this::onLimitRefusal);
             session = new RpcSession(registry == null ? new MethodRegistry() : registry, caller, new Sink(), options);
             socket.handler(this::onBytes);
             socket.drainHandler(v -> {
@@ -328,6 +333,14 @@ public final class PeerConnection {
         established.tryComplete(this);
         if (leftover != null) {
             onBytes(leftover);
+        }
+    }
+
+    /** The session refused a call of the peer for a limit: logged once per connection, the rest only counted by the peer. */
+    private void onLimitRefusal(String refusal) {
+        if (!limitRefusalLogged) {
+            limitRefusalLogged = true;
+            LOG.warn("gossip {}: refused a call: {}; further refusals on this connection are not logged", describe(), refusal);
         }
     }
 
@@ -435,7 +448,16 @@ public final class PeerConnection {
         }
         byte[] frames = encoder.encode(pending, 0, pendingLength);
         pendingLength = 0;
-        socket.write(Buffer.buffer(frames));
+        int length = frames.length;
+        unsent += length;
+        socket.write(Buffer.buffer(frames)).onComplete(written -> unsent -= length);
+        if (unsent > setup.maxUnsentBytes()) {
+            // the peer asks and does not read the answers: cut it before they pile up (after this turn, not
+            // in the middle of the session's own call)
+            long queued = unsent;
+            context.runOnContext(v -> terminate(new CloseReason(CloseReason.Kind.PROTOCOL_ERROR, "the peer does not read what "
+                    + "it is sent: " + queued + " bytes unsent, over the limit of " + setup.maxUnsentBytes()), null));
+        }
     }
 
     // ------------------------------------------------------------------ closing

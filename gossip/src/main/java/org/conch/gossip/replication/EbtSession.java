@@ -27,7 +27,8 @@ import java.util.concurrent.CompletableFuture;
  * one page at a time, round robin over such feeds, pausing while the transport's queue is full; then
  * each new message as it is stored. Messages the peer sends for feeds we asked for go through the
  * connection's {@link IngestPipeline}; a feed whose message is invalid or forks is stopped with this
- * peer (note -1, its further messages dropped) and logged once. When the replication set or a block
+ * peer (note -1, its further messages dropped) and logged once. Messages of feeds we did not ask for are
+ * dropped; the first of them is logged. When the replication set or a block
  * changes, partial notes are sent for the feeds concerned. Feeds the peer notes that are not ours to
  * share are answered with -1, as ssb-ebt does. Request skipping (remembering the peer's clock across
  * connections) is not done: every connection starts with full notes.
@@ -69,6 +70,7 @@ final class EbtSession implements StreamListener, IngestPipeline.Owner {
     private Substream stream;
     private boolean started;
     private boolean receivedAnything;
+    private boolean unaskedLogged;
     private boolean closed;
     private Map<String, Object> pendingNotes = new LinkedHashMap<>();
     private boolean flushScheduled;
@@ -234,7 +236,13 @@ final class EbtSession implements StreamListener, IngestPipeline.Owner {
         long sequence = ((Double) value.get("sequence")).longValue();
         Rep rep = reps.get(author);
         if (rep == null || rep.stopped || !rep.weReceive || !peer.shares(author)) {
-            return; // not asked for: ignored, as epidemic-broadcast-trees does
+            // not asked for: ignored, as epidemic-broadcast-trees does (a stopped feed was logged already)
+            if ((rep == null || !rep.stopped) && !unaskedLogged) {
+                unaskedLogged = true;
+                LOG.info("peer {} sent {}:{}, a feed we did not ask it for; ignored, as are any later such messages "
+                        + "on this EBT stream (logged once)", peer.peerName(), author, sequence);
+            }
+            return;
         }
         if (sequence > rep.peerSeq) {
             rep.peerSeq = sequence;

@@ -3,6 +3,7 @@ package org.conch.gossip.replication;
 import org.conch.feed.FeedId;
 import org.conch.feed.store.FeedStore;
 import org.conch.feed.store.StoredMessage;
+import org.conch.gossip.Subscriptions;
 import org.conch.gossip.muxrpc.RpcSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -225,14 +226,7 @@ public final class ReplicationService implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        for (AutoCloseable subscription : subscriptions) {
-            try {
-                subscription.close();
-            } catch (Exception e) {
-                LOG.debug("closing a replication subscription failed: {}", e.toString());
-            }
-        }
-        subscriptions.clear();
+        Subscriptions.closeAll(subscriptions, LOG, "replication");
         for (PeerReplication peer : new ArrayList<>(peers.values())) {
             peer.close();
         }

@@ -119,6 +119,23 @@ class PacketDecoderTest {
     }
 
     @Test
+    void aBodyAtTheLimitArrivingInSmallPiecesIsWholeAndItsBufferGrowsWithIt() {
+        byte[] body = new byte[1 << 20];
+        for (int i = 0; i < body.length; i++) {
+            body[i] = (byte) (i * 31 + 7);
+        }
+        byte[] wire = PacketCodec.encode(new Packet(true, false, BodyType.BINARY, 3, body));
+        PacketDecoder decoder = new PacketDecoder();
+        List<Packet> out = new ArrayList<>();
+        for (int at = 0; at < wire.length; at += 3001) {
+            out.addAll(decoder.feed(java.util.Arrays.copyOfRange(wire, at, Math.min(wire.length, at + 3001))));
+        }
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).body()).isEqualTo(body);
+        assertThat(decoder.isIdle()).isTrue();
+    }
+
+    @Test
     void undefinedBodyTypeIsAProtocolError() {
         assertThatThrownBy(() -> new PacketDecoder().feed(HEX.parseHex("030000000100000001" + "41")))
                 .isInstanceOf(MuxrpcException.class).hasMessageContaining("body type 3");

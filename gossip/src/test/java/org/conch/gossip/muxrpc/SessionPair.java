@@ -9,13 +9,13 @@ import java.util.List;
  * encoded, queued, and on {@link #pump()} cut into odd-sized chunks and decoded for the other.
  * Nothing is delivered re-entrantly inside a send.
  */
-final class SessionPair {
-    final class Side implements PacketSink {
+public final class SessionPair {
+    public final class Side implements PacketSink {
         final String name;
-        final List<Packet> sent = new ArrayList<>();
+        public final List<Packet> sent = new ArrayList<>();
         final ArrayDeque<byte[]> inbox = new ArrayDeque<>();
         final PacketDecoder decoder = new PacketDecoder();
-        RpcSession session;
+        public RpcSession session;
         Side peer;
         boolean readingPaused;
         int pauses;
@@ -67,10 +67,10 @@ final class SessionPair {
         }
     }
 
-    final Side a = new Side("a");
-    final Side b = new Side("b");
+    public final Side a = new Side("a");
+    public final Side b = new Side("b");
 
-    SessionPair(MethodRegistry registryOfA, Caller callerSeenByA, RpcSession.Options optionsOfA,
+    public SessionPair(MethodRegistry registryOfA, Caller callerSeenByA, RpcSession.Options optionsOfA,
                 MethodRegistry registryOfB, Caller callerSeenByB, RpcSession.Options optionsOfB) {
         a.peer = b;
         b.peer = a;
@@ -89,7 +89,7 @@ final class SessionPair {
     }
 
     /** Delivers until both directions are quiet (or paused). */
-    void pump() {
+    public void pump() {
         int steps = 0;
         while (a.step() | b.step()) {
             if (++steps > 1_000_000) {

@@ -103,6 +103,9 @@ class EbtReplicationTest {
     void theCalledSideSendsItsClockFirst() {
         alice.follow(bob.id());
         bob.follow(alice.id());
+        // the follow graph takes the follows in asynchronously; bob's first notes must already name alice
+        Node.await("the follows in both replication sets", () -> alice.service.replicationSet().contains(bob.id())
+                && bob.service.replicationSet().contains(alice.id()));
         try (Connection connection = Connection.open(alice, bob)) {
             Node.await("replication", () -> bob.seq(alice.id()) == 1 && alice.seq(bob.id()) == 1);
             List<Packet> fromBob = connection.wire.b.sent;

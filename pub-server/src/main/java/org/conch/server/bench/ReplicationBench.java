@@ -313,7 +313,8 @@ public final class ReplicationBench {
 
     // ---------------------------------------------------------------------------------- plumbing
 
-    private static void drain(BufferedReader out) {
+    /** Reads and discards the rest of {@code out} on a daemon thread, so the process never blocks on a full pipe. */
+    static void drain(BufferedReader out) {
         Thread t = new Thread(() -> {
             try {
                 while (out.readLine() != null) {

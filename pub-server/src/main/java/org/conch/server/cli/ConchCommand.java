@@ -49,6 +49,7 @@ import java.util.concurrent.Callable;
                 ServeCommand.class,
                 StatusCommand.class,
                 ConnectCommand.class,
+                BlobsCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
@@ -97,6 +98,8 @@ public final class ConchCommand implements Callable<Integer> {
 
     private final Map<String, String> environment;
     private final InputStream stdin;
+    /** Where verbs that print bytes ({@code blobs get}) write; null: the process's standard output. */
+    private java.io.OutputStream binaryOut;
 
     ConchCommand(Map<String, String> environment, InputStream stdin) {
         this.environment = environment;
@@ -109,7 +112,9 @@ public final class ConchCommand implements Callable<Integer> {
         PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), 1 << 16), false);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8), true);
         try {
-            return newCommandLine(environment, stdin, out, err).execute(args);
+            CommandLine commandLine = newCommandLine(environment, stdin, out, err);
+            ((ConchCommand) commandLine.getCommand()).binaryOut = stdout;
+            return commandLine.execute(args);
         } finally {
             out.flush();
             err.flush();
@@ -159,6 +164,10 @@ public final class ConchCommand implements Callable<Integer> {
 
     InputStream stdin() {
         return stdin;
+    }
+
+    java.io.OutputStream binaryOut() {
+        return binaryOut != null ? binaryOut : System.out;
     }
 
     private static int reportWrongArgument(CommandLine.ParameterException e, String[] args) {

@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 public final class DataDirectory {
     static final String SECRET_FILE = "secret";
     static final String STORE_DIRECTORY = "store";
+    static final String BLOBS_DIRECTORY = "blobs";
     private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9_./~:@%+=,-]+");
 
     private final Path root;
@@ -43,6 +44,17 @@ public final class DataDirectory {
     /** The pub's invites database ({@code invites/invites.mv.db}). */
     public Path invitesDirectory() {
         return root.resolve(org.conch.server.invite.InviteStore.DIRECTORY);
+    }
+
+    /** The blobs, in ssb-blobs' layout ({@code blobs/sha256/ab/cdef…}). */
+    public Path blobsDirectory() {
+        return root.resolve(BLOBS_DIRECTORY);
+    }
+
+    /** Opens the blob store of an initialised directory with the limits of {@code config}. */
+    public org.conch.feed.blob.BlobStore openBlobs(org.conch.server.ServerConfig config) {
+        identity(); // as openStore
+        return org.conch.feed.blob.BlobStore.open(blobsDirectory(), config.blobMaxBytes(), config.blobQuotaBytes());
     }
 
     /** Opens the invites of an initialised directory; the caller closes them. */

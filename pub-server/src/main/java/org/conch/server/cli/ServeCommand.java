@@ -65,6 +65,21 @@ final class ServeCommand extends VerbCommand {
     @Option(names = "--max-connections-per-address", paramLabel = "N", description = "Incoming gossip connections at once from one IP address (default: 8).")
     private String maxConnectionsPerAddress;
 
+    @Option(names = "--handshake-timeout", paramLabel = "MS", description = "Cut a gossip connection whose secret handshake is not done after MS milliseconds (default: 10000).")
+    private String handshakeTimeout;
+
+    @Option(names = "--max-streams-per-connection", paramLabel = "N", description = "muxrpc streams a peer may hold open on one connection; more are refused (default: 1024).")
+    private String maxStreamsPerConnection;
+
+    @Option(names = "--max-unsent-bytes", paramLabel = "BYTES", description = "Cut a peer that leaves more than BYTES of our answers unread (default: 16777216).")
+    private String maxUnsentBytes;
+
+    @Option(names = "--blob-max-bytes", paramLabel = "N", description = "The largest blob stored, fetched or uploaded (default: 5242880, 5 MiB).")
+    private String blobMaxBytes;
+
+    @Option(names = "--blob-quota-bytes", paramLabel = "N", description = "The most bytes all blobs together may take (default: 1073741824, 1 GiB).")
+    private String blobQuotaBytes;
+
     @Option(names = "--init", description = "Create the data directory and a new identity first if it has none.")
     private boolean init;
 
@@ -118,6 +133,11 @@ final class ServeCommand extends VerbCommand {
         flags.put("lan", lan == null ? null : lan.toString());
         flags.put("max-connections", maxConnections);
         flags.put("max-connections-per-address", maxConnectionsPerAddress);
+        flags.put("handshake-timeout", handshakeTimeout);
+        flags.put("max-streams-per-connection", maxStreamsPerConnection);
+        flags.put("max-unsent-bytes", maxUnsentBytes);
+        flags.put("blob-max-bytes", blobMaxBytes);
+        flags.put("blob-quota-bytes", blobQuotaBytes);
         return flags;
     }
 }

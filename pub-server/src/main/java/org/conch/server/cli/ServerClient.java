@@ -73,31 +73,51 @@ public final class ServerClient {
                 .POST(HttpRequest.BodyPublishers.ofString(CanonicalJson.compact(body)))));
     }
 
+    /** POST raw {@code bytes} to {@code path}: the reply parsed as JSON. */
+    public Object postBytes(String path, byte[] bytes) {
+        return Json.parse(send(HttpRequest.newBuilder(base.resolve(path))
+                .header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))));
+    }
+
+    /** GET {@code path} as bytes; empty on 404. */
+    public Optional<byte[]> getBytes(String path) {
+        HttpResponse<byte[]> response = exchange(HttpRequest.newBuilder(base.resolve(path)).GET(), HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() == 404) return Optional.empty();
+        if (response.statusCode() / 100 != 2) throw failure(new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));
+        return Optional.of(response.body());
+    }
+
     /** DELETE {@code path}: the reply parsed as JSON. */
     public Object delete(String path) {
         return Json.parse(send(HttpRequest.newBuilder(base.resolve(path)).DELETE()));
     }
 
     private String send(HttpRequest.Builder request) {
-        HttpResponse<String> response;
+        HttpResponse<String> response = exchange(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2) throw failure(response.body());
+        return response.body();
+    }
+
+    private <T> HttpResponse<T> exchange(HttpRequest.Builder request, HttpResponse.BodyHandler<T> handler) {
         try {
-            response = http.send(request.header(HttpApi.TOKEN_HEADER, token).timeout(REQUEST_TIMEOUT).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            return http.send(request.header(HttpApi.TOKEN_HEADER, token).timeout(REQUEST_TIMEOUT).build(), handler);
         } catch (IOException e) {
             throw new CliException("cannot reach the running conch server at " + base + ": " + e.getMessage(), ExitCodes.FAILED, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException("interrupted while waiting for the conch server", ExitCodes.FAILED, e);
         }
-        if (response.statusCode() / 100 != 2) {
-            String text = response.body();
-            try {
-                if (Json.parse(text) instanceof Map<?, ?> error && error.get("error") instanceof String message) text = message;
-            } catch (RuntimeException e) {
-                // not JSON: show the body as it is
-            }
-            throw new CliException(text, ExitCodes.FAILED);
+    }
+
+    /** The server's {"error": …} text (or the body as it is) as a CLI failure. */
+    private static CliException failure(String body) {
+        String text = body;
+        try {
+            if (Json.parse(text) instanceof Map<?, ?> error && error.get("error") instanceof String message) text = message;
+        } catch (RuntimeException e) {
+            // not JSON: show the body as it is
         }
-        return response.body();
+        return new CliException(text, ExitCodes.FAILED);
     }
 }

@@ -1,6 +1,8 @@
 package org.conch.server.cli;
 
+import org.conch.feed.blob.BlobStore;
 import org.conch.feed.store.H2FeedStore;
+import org.conch.server.ServerConfig;
 import org.conch.server.http.CoreRoutes;
 import picocli.CommandLine.Command;
 
@@ -20,7 +22,7 @@ final class StatusCommand extends VerbCommand {
     public Integer call() {
         DataDirectory data = dataDirectory();
         ServerClient server = ServerClient.find(data).orElse(null);
-        Map<?, ?> status = server != null ? (Map<?, ?>) server.get("/api/status") : offline(data);
+        Map<?, ?> status = server != null ? (Map<?, ?>) server.get("/api/status") : offline(data, conch().environment());
         if (json()) {
             printJson(status);
         } else {
@@ -29,7 +31,7 @@ final class StatusCommand extends VerbCommand {
         return ExitCodes.OK;
     }
 
-    private static Map<String, Object> offline(DataDirectory data) {
+    private static Map<String, Object> offline(DataDirectory data, Map<String, String> environment) {
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("id", data.identity().id().toString());
         status.put("running", false);
@@ -38,6 +40,9 @@ final class StatusCommand extends VerbCommand {
             status.put("feeds", (double) store.feeds().size());
         }
         status.put("storeBytes", (double) CoreRoutes.directorySize(data.storeDirectory()));
+        BlobStore blobs = data.openBlobs(ServerConfig.load(data.root(), environment, Map.of()));
+        status.put("blobs", (double) blobs.count());
+        status.put("blobBytes", (double) blobs.totalBytes());
         return status;
     }
 
@@ -46,6 +51,7 @@ final class StatusCommand extends VerbCommand {
         out().println(status.get("id") + (running ? "  serving at " + status.get("address") : "  (no server running)"));
         out().println("store: " + count(number(status, "messages"), "message") + ", "
                 + megabytes(number(status, "storeBytes")) + (status.containsKey("feeds") ? ", " + count(number(status, "feeds"), "feed") : ""));
+        out().println("blobs: " + count(number(status, "blobs"), "blob") + ", " + megabytes(number(status, "blobBytes")));
         if (!running) return;
         Map<?, ?> replication = (Map<?, ?>) status.get("replication");
         List<?> peers = (List<?>) replication.get("peers");

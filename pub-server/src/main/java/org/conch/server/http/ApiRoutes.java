@@ -7,4 +7,11 @@ import org.conch.server.ConchServer;
 @FunctionalInterface
 public interface ApiRoutes {
     void mount(Router router, ConchServer server);
+
+    /**
+     * Routes that read their request body differently from the JSON API (another size limit, raw bytes):
+     * mounted after the security checks but before the API's own body handler, which then leaves the body alone.
+     */
+    default void mountBodyHandlers(Router router, ConchServer server) {
+    }
 }

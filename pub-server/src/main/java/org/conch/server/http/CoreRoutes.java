@@ -184,6 +184,8 @@ public final class CoreRoutes implements ApiRoutes {
                     status.put("pub", server.config().pub());
                     status.put("messages", (double) server.store().messageCount());
                     status.put("storeBytes", (double) directorySize(server.dataDirectory().storeDirectory()));
+                    status.put("blobs", (double) server.blobStore().count());
+                    status.put("blobBytes", (double) server.blobStore().totalBytes());
                     status.put("connections", (double) server.node().connectionCount());
                     status.put("replication", replication.toJson());
                     return status;

@@ -55,6 +55,7 @@ public final class HttpApi {
     public Router router() {
         Router router = Router.router(server.vertx());
         router.route().handler(this::gate);
+        for (ApiRoutes group : routeGroups) group.mountBodyHandlers(router, server);
         router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
         for (ApiRoutes group : routeGroups) group.mount(router, server);
         router.route().last().handler(context -> fail(context, 404, "no such resource: " + context.request().path()));

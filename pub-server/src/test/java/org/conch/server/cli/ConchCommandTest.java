@@ -328,9 +328,40 @@ class ConchCommandTest {
     }
 
     @Test
+    void blobs_add_get_and_gc_without_a_server() throws IOException {
+        initDefault();
+        Path kept = temp.resolve("kept.bin");
+        Files.write(kept, new byte[] {0, (byte) 0xFF, 10, 13, 'x'});
+        Path dropped = temp.resolve("dropped.txt");
+        Files.writeString(dropped, "nobody mentions me");
+        String keptId = conch("blobs", "add", kept.toString(), "--data", data.toString()).out().strip();
+        String droppedId = conch("blobs", "add", dropped.toString(), "--data", data.toString()).out().strip();
+        assertThat(keptId).isEqualTo(org.conch.feed.blob.BlobStore.idOf(Files.readAllBytes(kept)).toString());
+        assertThat(Files.exists(data.resolve("blobs/sha256"))).isTrue();
+
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream errors = new java.io.ByteArrayOutputStream();
+        int exit = ConchCommand.run(new String[] {"blobs", "get", keptId, "--data", data.toString()}, Map.of(),
+                new ByteArrayInputStream(new byte[0]), new java.io.PrintStream(bytes), new java.io.PrintStream(errors));
+        assertThat(exit).as(errors.toString()).isZero();
+        assertThat(bytes.toByteArray()).as("the bytes exactly, binary included").isEqualTo(Files.readAllBytes(kept));
+
+        assertThat(conch("publish", "--content", "{\"type\":\"post\",\"text\":\"see\",\"mentions\":[{\"link\":\"" + keptId + "\"}]}",
+                "--data", data.toString()).exitCode()).isZero();
+        Run gc = conch("blobs", "gc", "--data", data.toString());
+        assertThat(gc.out().strip()).as(gc.err()).isEqualTo("removed 1 blob (18 bytes), kept 1");
+        Run gone = conch("blobs", "get", droppedId, "--data", data.toString());
+        assertThat(gone.exitCode()).isEqualTo(1);
+        assertThat(gone.err()).startsWith("conch: blob " + droppedId + " is not stored here");
+        assertThat(conch("status", "--data", data.toString()).out()).contains("blobs: 1 blob,");
+        assertThat(conch("blobs", "get", "&nope", "--data", data.toString()).exitCode()).isEqualTo(2);
+        assertThat(conch("blobs", "want", keptId, "--data", data.toString()).err()).startsWith("conch: no conch server is running");
+    }
+
+    @Test
     void every_verb_has_help() {
         for (String verb : List.of("init", "whoami", "publish", "feed", "verify", "export", "import", "fsck",
-                "follow", "unfollow", "block", "serve", "status", "connect")) {
+                "follow", "unfollow", "block", "serve", "status", "connect", "blobs")) {
             Run help = conch(verb, "--help");
             assertThat(help.exitCode()).as(verb).isZero();
             assertThat(help.out()).as(verb).startsWith("Usage: conch " + verb).contains("--data");
