@@ -209,6 +209,7 @@ async function profileView(feedId) {
   const status = h('p', { class: 'status', role: 'status' });
   const buttons = id === me ? [] : contactButtons(id, profile.relation, status);
   replace(main,
+    about.image ? h('img', { class: 'avatar', src: '/blobs/' + enc(about.image), alt: '' }) : null,
     h('h1', {}, about.name || shortId(id)),
     h('p', { class: 'feed-id' }, h('code', {}, id)),
     typeof profile.descriptionHtml === 'string' ? sanitizedHtml(profile.descriptionHtml) : null,
@@ -317,8 +318,10 @@ async function inviteView() {
 }
 
 function blobView(blobId) {
-  replace(main, h('h1', {}, 'Blob'), h('p', {}, h('code', {}, blobId)),
-    h('p', {}, 'Blobs are not served by this client yet.'));
+  const src = '/blobs/' + enc(blobId);
+  replace(main, h('h1', {}, 'Blob'), h('p', { class: 'feed-id' }, h('code', {}, blobId)),
+    h('p', {}, h('img', { class: 'blob', src, alt: 'The blob, shown when it is an image stored here' })),
+    h('p', {}, h('a', { href: src }, 'Open the blob')));
   return {};
 }
 

@@ -13,6 +13,7 @@ import org.conch.feed.BlobId;
 import org.conch.feed.FeedId;
 import org.conch.feed.MessageId;
 
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -25,8 +26,9 @@ import java.util.regex.Pattern;
 /**
  * Renders the markdown of posts from other feeds (untrusted) to HTML that is safe to put into the
  * page: raw HTML is escaped, links (bare URLs too) keep only http, https and mailto, Scuttlebutt refs become the
- * client's own routes ({@code #/profile/…}, {@code #/thread/…}, {@code #/blob/…}), and any other link
- * is reduced to its text. Thread-safe.
+ * client's own routes ({@code #/profile/…}, {@code #/thread/…}, {@code #/blob/…}), images load only from
+ * the web or, for blob refs, from this server's {@code /blobs/}, and any other link is reduced to its
+ * text. Thread-safe.
  */
 public final class MarkdownRenderer {
     /** A sigil ref anywhere in text: @feed, %message or &blob. */
@@ -35,6 +37,8 @@ public final class MarkdownRenderer {
     private static final Pattern MENTION = Pattern.compile("(?<![\\w@])@([\\p{L}\\p{N}_.-]+)");
     private static final Pattern SAFE_SCHEME = Pattern.compile("^(?:https?|mailto):[^\\s\\p{Cntrl}]*$", Pattern.CASE_INSENSITIVE);
     private static final String CLIENT_ROUTE = "#/";
+    /** Where the server serves a stored blob's bytes (BlobRoutes), under a policy that lets nothing run. */
+    static final String BLOB_PATH = "/blobs/";
 
     /** Bare URLs and e-mail addresses become links too (then pass the same checks as any link). */
     private final Parser parser = Parser.builder().extensions(List.of(AutolinkExtension.create())).build();
@@ -110,8 +114,13 @@ public final class MarkdownRenderer {
 
         @Override
         public void visit(Image image) {
-            String safe = safeDestination(image.getDestination());
-            // Only web images are shown; a blob ref or anything else becomes its alt text.
+            String destination = image.getDestination().strip();
+            if (BlobId.tryParse(destination).isPresent()) {
+                image.setDestination(BLOB_PATH + URLEncoder.encode(destination, StandardCharsets.UTF_8));
+                return;
+            }
+            String safe = safeDestination(destination);
+            // Web images and blobs are shown; anything else becomes its alt text.
             if (safe == null || safe.startsWith(CLIENT_ROUTE)) {
                 Text alt = new Text(altText(image));
                 image.insertBefore(alt);
@@ -192,6 +201,9 @@ public final class MarkdownRenderer {
 
         @Override
         public String sanitizeImageUrl(String url) {
+            if (url.startsWith(BLOB_PATH) && BlobId.tryParse(URLDecoder.decode(url.substring(BLOB_PATH.length()), StandardCharsets.UTF_8)).isPresent()) {
+                return url;
+            }
             return url.toLowerCase(Locale.ROOT).startsWith("http") && SAFE_SCHEME.matcher(url).matches() ? url : "";
         }
     }

@@ -99,8 +99,10 @@ class MarkdownRendererTest {
     }
 
     @Test
-    void blobImagesShowTheirAltText() {
-        assertThat(markdown.render("![a shell](" + BLOB + ")")).isEqualTo("<p>a shell</p>\n");
+    void blobImagesLoadFromThisServer() {
+        assertThat(markdown.render("![a shell](" + BLOB + ")")).isEqualTo("<p><img src=\"/blobs/%26" + "D".repeat(42)
+                + "E%3D.sha256\" alt=\"a shell\" referrerpolicy=\"no-referrer\" loading=\"lazy\" /></p>\n");
+        assertThat(markdown.render("![x](&not-a-blob.sha256)")).isEqualTo("<p>x</p>\n");
     }
 
     @Test
