@@ -31,6 +31,9 @@ import org.conch.server.invite.InviteRedeemer;
 import org.conch.server.invite.InviteStore;
 import org.conch.server.invite.PubMessages;
 import org.conch.server.invite.ServerInvites;
+import org.conch.server.web.EventsRoutes;
+import org.conch.server.web.StaticRoutes;
+import org.conch.server.web.TimelineRoutes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -142,7 +145,8 @@ public final class ConchServer implements AutoCloseable {
             server.gossipPort = await(server.node.listen());
             if (config.pub()) server.announcePub();
             if (config.lan() && !isLoopback(config.host())) server.startLan();
-            if (config.httpPort() != -1) server.httpPort = server.startHttp(List.of(new CoreRoutes(), new InviteRoutes(), new BlobRoutes()));
+            if (config.httpPort() != -1) server.httpPort = server.startHttp(List.of(new CoreRoutes(), new InviteRoutes(), new BlobRoutes(),
+                    new TimelineRoutes(), new EventsRoutes(), new StaticRoutes()));
             for (MultiserverAddress peer : config.connect()) server.keepConnected(peer);
             server.keepConnectedToJoinedPubs();
             server.writeServerFile();

@@ -25,10 +25,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -41,7 +44,7 @@ import java.util.function.Consumer;
  * <p>The latest state of every feed is kept in memory, so checking a message's chain costs no
  * query; it is loaded from the log when the store opens.
  */
-public final class H2FeedStore implements FeedStore {
+public final class H2FeedStore implements FeedStore, Timelines {
     private static final String DATABASE_NAME = "conch";
     /** Rows fetched per query when walking a feed or the log, so that no walk holds a feed in memory. */
     private static final int PAGE_SIZE = 1_000;
@@ -65,6 +68,12 @@ public final class H2FeedStore implements FeedStore {
     private final Map<MessageId, Long> unindexedKeys = new ConcurrentHashMap<>();
     private final List<Consumer<StoredMessage>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean closed;
+    /** Built on the first timeline query, then kept up to date by the writer; see {@link TimelineIndex}. */
+    private volatile TimelineIndex timelineIndex;
+    /** While the timeline index is being built: what the writer appended since the build's snapshot. Lock holder only. */
+    private List<StoredMessage> appendedDuringTimelineBuild;
+    /** One build of the timeline index at a time; other readers wait for it. */
+    private final Object timelineBuild = new Object();
 
     /** The latest message of a feed and the author's surrogate id. */
     private record FeedHead(int authorId, long sequence, MessageId latest) {
@@ -270,6 +279,16 @@ public final class H2FeedStore implements FeedStore {
             stored++;
         }
         heads.putAll(staged);
+        TimelineIndex timelines = timelineIndex;
+        if (timelines != null || appendedDuringTimelineBuild != null) {
+            long position = nextLogSequence;
+            for (Outcome outcome : outcomes) {
+                if (outcome.status() != Status.STORED) continue;
+                if (timelines != null) timelines.add(position, outcome.message());
+                else appendedDuringTimelineBuild.add(new StoredMessage(position, outcome.message(), receivedAt));
+                position++;
+            }
+        }
         nextLogSequence = logSequence;
         if (unindexedKeys.size() >= keyIndexBatch) {
             indexKeys();
@@ -534,6 +553,151 @@ public final class H2FeedStore implements FeedStore {
     public AutoCloseable subscribe(Consumer<StoredMessage> listener) {
         listeners.add(listener);
         return () -> listeners.remove(listener);
+    }
+
+    @Override
+    public Page publicTimeline(Kind kind, long before, int limit) {
+        int pageSize = Timelines.clampLimit(limit);
+        long[] positions;
+        if (kind == Kind.POSTS) {
+            positions = timelineIndex().newestPosts(before, pageSize);
+        } else {
+            // The log has no holes: the newest messages below `before` are the positions just below it.
+            long top = Math.min(before, nextLogSequence) - 1;
+            int count = (int) Math.max(0, Math.min(pageSize + 1L, top));
+            positions = new long[count];
+            for (int i = 0; i < count; i++) positions[i] = top - i;
+        }
+        return page(positions, pageSize);
+    }
+
+    @Override
+    public Page homeTimeline(Set<FeedId> feeds, Kind kind, long before, int limit) {
+        int pageSize = Timelines.clampLimit(limit);
+        return page(timelineIndex().newest(feeds, kind, before, pageSize), pageSize);
+    }
+
+    @Override
+    public Page profile(FeedId feed, Kind kind, long before, int limit) {
+        return homeTimeline(Set.of(feed), kind, before, limit);
+    }
+
+    @Override
+    public Page replies(MessageId root, long after, int limit) {
+        int pageSize = Timelines.clampLimit(limit);
+        List<StoredMessage> rows = query("SELECT m.log_seq, m.msg_key, m.received_ts, m.body FROM reply r "
+                        + "JOIN message m ON m.log_seq = r.log_seq WHERE r.root = ? AND r.log_seq > ? ORDER BY r.log_seq LIMIT ?",
+                statement -> {
+                    statement.setBytes(1, root.bytes());
+                    statement.setLong(2, after);
+                    statement.setInt(3, pageSize + 1);
+                });
+        if (rows.size() <= pageSize) return new Page(rows, 0);
+        List<StoredMessage> page = rows.subList(0, pageSize);
+        return new Page(page, page.get(pageSize - 1).logSequence());
+    }
+
+    @Override
+    public About about(FeedId feed) {
+        return timelineIndex().about(feed);
+    }
+
+    @Override
+    public Map<FeedId, About> abouts(Collection<FeedId> feeds) {
+        TimelineIndex index = timelineIndex();
+        Map<FeedId, About> result = new HashMap<>();
+        for (FeedId feed : feeds) result.put(feed, index.about(feed));
+        return result;
+    }
+
+    /**
+     * The messages at {@code positions} (newest first, one more than a page when there is a next
+     * page) read in one query, as a page.
+     */
+    private Page page(long[] positions, int pageSize) {
+        int count = Math.min(positions.length, pageSize);
+        if (count == 0) return new Page(List.of(), 0);
+        StringBuilder sql = new StringBuilder("SELECT log_seq, msg_key, received_ts, body FROM message WHERE log_seq IN (");
+        for (int i = 0; i < count; i++) sql.append(i == 0 ? "?" : ",?");
+        sql.append(") ORDER BY log_seq DESC");
+        List<StoredMessage> rows = query(sql.toString(), statement -> {
+            for (int i = 0; i < count; i++) statement.setLong(i + 1, positions[i]);
+        });
+        return new Page(rows, positions.length > pageSize ? positions[pageSize - 1] : 0);
+    }
+
+    /**
+     * The in-memory timeline index, built from the log on first use (seconds at a million messages).
+     * Appends go on meanwhile: the build reads the log up to a snapshot position, and what is appended
+     * after it is replayed into the index before the index is published.
+     */
+    private TimelineIndex timelineIndex() {
+        TimelineIndex index = timelineIndex;
+        if (index != null) return index;
+        synchronized (timelineBuild) {
+            if (timelineIndex != null) return timelineIndex;
+            long snapshot;
+            Map<Integer, FeedId> feedsById = new HashMap<>();
+            List<StoredMessage> appendedMeanwhile = new ArrayList<>();
+            writeLock.lock();
+            try {
+                checkOpen();
+                snapshot = nextLogSequence - 1;
+                heads.forEach((feed, head) -> feedsById.put(head.authorId(), feed));
+                appendedDuringTimelineBuild = appendedMeanwhile;
+            } finally {
+                writeLock.unlock();
+            }
+            TimelineIndex built = null;
+            try {
+                built = buildTimelineIndex(snapshot, feedsById);
+            } finally {
+                writeLock.lock();
+                try {
+                    if (built != null) {
+                        for (StoredMessage stored : appendedMeanwhile) built.add(stored.logSequence(), stored.message());
+                        timelineIndex = built;
+                    }
+                    appendedDuringTimelineBuild = null;
+                } finally {
+                    writeLock.unlock();
+                }
+            }
+            return built;
+        }
+    }
+
+    /** The timeline index of the log up to position {@code snapshot}. */
+    private TimelineIndex buildTimelineIndex(long snapshot, Map<Integer, FeedId> feedsById) {
+        TimelineIndex index = new TimelineIndex();
+        try (Connection connection = readers.getConnection(); Statement statement = connection.createStatement()) {
+            // Both walks read indexes: (msg_type, log_seq), and (author_id, seq), whose entries hold the row key log_seq.
+            // Positions past the snapshot may show up (they were committed since) and are left to the replay.
+            BitSet posts = new BitSet();
+            try (ResultSet rows = statement.executeQuery("SELECT log_seq FROM message WHERE msg_type = 'post'")) {
+                while (rows.next()) {
+                    long position = rows.getLong(1);
+                    if (position <= snapshot) posts.set(Math.toIntExact(position));
+                }
+            }
+            for (int position = posts.nextSetBit(0); position >= 0; position = posts.nextSetBit(position + 1)) {
+                index.addPublicPost(position);
+            }
+            try (ResultSet rows = statement.executeQuery("SELECT author_id, log_seq FROM message ORDER BY author_id, seq")) {
+                while (rows.next()) {
+                    long position = rows.getLong(2);
+                    if (position > snapshot) continue;
+                    index.addFeedPosition(feedsById.get(rows.getInt(1)), position, posts.get(Math.toIntExact(position)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot build the timeline index: " + e.getMessage(), e);
+        }
+        for (StoredMessage about : query("SELECT log_seq, msg_key, received_ts, body FROM message WHERE msg_type = 'about' "
+                + "AND log_seq <= ? ORDER BY log_seq", statement -> statement.setLong(1, snapshot))) {
+            index.applyAbout(about.message());
+        }
+        return index;
     }
 
     /** Where the database files are. */

@@ -1,5 +1,7 @@
 package org.conch.gossip.blobs;
 
+import org.conch.gossip.SerialExecutor;
+
 import org.conch.feed.BlobId;
 import org.conch.feed.FeedId;
 import org.conch.feed.blob.BlobRefs;

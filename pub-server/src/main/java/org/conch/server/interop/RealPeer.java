@@ -1,13 +1,7 @@
 package org.conch.server.interop;
 
-import org.conch.feed.json.CanonicalJson;
-import org.conch.feed.json.Json;
-
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.BufferedWriter;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -16,9 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real Scuttlebutt peer from npm (scripts/interop/peer.js: the classic ssb-server stack or the
@@ -39,23 +30,16 @@ public final class RealPeer implements AutoCloseable {
         }
     }
 
-    private final Process process;
-    private final BufferedWriter commands;
+    private final JsonLinesProcess process;
     private final Stack stack;
-    private final Map<Integer, CompletableFuture<Object>> pending = new ConcurrentHashMap<>();
-    private final AtomicInteger nextId = new AtomicInteger(1);
     private final String id;
     private final String address;
-    private final int port;
 
-    private RealPeer(Stack stack, Process process, Map<String, Object> ready, int port) {
+    private RealPeer(Stack stack, JsonLinesProcess process) {
         this.stack = stack;
         this.process = process;
-        // Buffered: a benchmark pipelines thousands of commands and flushes once.
-        this.commands = new BufferedWriter(process.outputWriter(StandardCharsets.UTF_8), 1 << 16);
-        this.id = (String) ready.get("id");
-        this.address = (String) ready.get("address");
-        this.port = port;
+        this.id = (String) process.ready().get("id");
+        this.address = (String) process.ready().get("address");
     }
 
     /** Starts a peer of this stack in {@code dir} on a free loopback port; its log goes to dir/peer.log. */
@@ -73,68 +57,23 @@ public final class RealPeer implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of("node", interop.resolve("peer.js").toString()));
         command.addAll(stack.arguments);
         command.addAll(List.of("--dir", dir.resolve("ssb").toString(), "--port", String.valueOf(port)));
-        Process process = new ProcessBuilder(command)
-                .redirectError(dir.resolve("peer.log").toFile())
-                .start();
-        BufferedReader out = process.inputReader(StandardCharsets.UTF_8);
-        String first = out.readLine();
-        if (first == null) {
-            throw new IllegalStateException(stack + " peer exited before it was ready; see " + dir.resolve("peer.log")
-                    + ":\n" + Files.readString(dir.resolve("peer.log")));
-        }
-        RealPeer peer = new RealPeer(stack, process, Json.parseObject(first), port);
-        Thread reader = new Thread(() -> peer.readAnswers(out), "real-peer-" + port);
-        reader.setDaemon(true);
-        reader.start();
-        return peer;
-    }
-
-    private void readAnswers(BufferedReader out) {
-        try {
-            String line;
-            while ((line = out.readLine()) != null) {
-                Map<String, Object> answer = Json.parseObject(line);
-                Object requestId = answer.get("id");
-                if (!(requestId instanceof Double number)) continue;
-                CompletableFuture<Object> future = pending.remove(number.intValue());
-                if (future == null) continue;
-                if (answer.containsKey("error")) future.completeExceptionally(new IllegalStateException(String.valueOf(answer.get("error"))));
-                else future.complete(answer.get("ok"));
-            }
-        } catch (IOException | RuntimeException e) {
-            // the peer went away; pending calls fail below
-        }
-        pending.values().forEach(f -> f.completeExceptionally(new IllegalStateException("the peer on port " + port + " exited")));
+        JsonLinesProcess process = JsonLinesProcess.start(command, dir.resolve("peer.log"), stack + " peer on port " + port);
+        return new RealPeer(stack, process);
     }
 
     /** Queues a command without flushing it; answers may come back in any order. */
     public CompletableFuture<Object> send(String command, Map<String, Object> arguments) throws IOException {
-        int requestId = nextId.getAndIncrement();
-        Map<String, Object> request = new LinkedHashMap<>();
-        request.put("id", (double) requestId);
-        request.put("cmd", command);
-        request.putAll(arguments);
-        CompletableFuture<Object> answer = new CompletableFuture<>();
-        pending.put(requestId, answer);
-        synchronized (commands) {
-            commands.write(CanonicalJson.compact(request));
-            commands.write('\n');
-        }
-        return answer;
+        return process.send(command, arguments);
     }
 
     /** Sends every queued command to the peer. */
     public void flush() throws IOException {
-        synchronized (commands) {
-            commands.flush();
-        }
+        process.flush();
     }
 
     /** Sends a command and waits for its answer. */
     public Object call(String command, Map<String, Object> arguments, long timeoutSeconds) throws Exception {
-        CompletableFuture<Object> answer = send(command, arguments);
-        flush();
-        return answer.get(timeoutSeconds, TimeUnit.SECONDS);
+        return process.call(command, arguments, timeoutSeconds);
     }
 
     public Object call(String command, Map<String, Object> arguments) throws Exception {
@@ -210,7 +149,8 @@ public final class RealPeer implements AutoCloseable {
         return keys;
     }
 
-    static Path interopDirectory() {
+    /** scripts/interop: the system property conch.interop, or beside the module directory the tests run in. */
+    public static Path interopDirectory() {
         String configured = System.getProperty("conch.interop");
         return (configured != null ? Paths.get(configured) : Paths.get("").toAbsolutePath().getParent().resolve("scripts/interop"))
                 .toAbsolutePath().normalize();
@@ -224,14 +164,6 @@ public final class RealPeer implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        try {
-            commands.close();
-        } catch (IOException e) {
-            // the peer is gone already
-        }
-        if (!process.waitFor(15, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            process.waitFor(5, TimeUnit.SECONDS);
-        }
+        process.close();
     }
 }

@@ -1,0 +1,192 @@
+package org.conch.server.web;
+
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import org.conch.feed.FeedId;
+import org.conch.feed.MessageId;
+import org.conch.feed.store.H2FeedStore;
+import org.conch.feed.store.StoredMessage;
+import org.conch.feed.store.Timelines;
+import org.conch.feed.store.Timelines.About;
+import org.conch.feed.store.Timelines.Kind;
+import org.conch.feed.store.Timelines.Page;
+import org.conch.gossip.replication.FollowGraph;
+import org.conch.server.ConchServer;
+import org.conch.server.http.ApiRoutes;
+import org.conch.server.http.HttpApi;
+
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/**
+ * The read side of the API the web client uses: timelines, profiles, threads, single messages and
+ * abouts. Timelines take {@code before} (a cursor from a previous page's {@code next}), {@code limit}
+ * (1 to 200, default 50) and {@code kind} ({@code posts}, the default, or {@code all}); a thread takes
+ * {@code after} instead of {@code before}. The public timeline and threads leave out feeds the local
+ * identity blocks. Every query runs on the worker pool.
+ */
+public final class TimelineRoutes implements ApiRoutes {
+    private final MarkdownRenderer markdown = new MarkdownRenderer();
+    private final MessageJson json = new MessageJson(markdown);
+
+    @Override
+    public void mount(Router router, ConchServer server) {
+        // The timeline index is built on first use; build it now so that the first page is not the slow one.
+        server.blocking(() -> server.store().about(server.identity().id()));
+        router.get("/api/timeline/home").handler(context -> timeline(context, server, true));
+        router.get("/api/timeline/public").handler(context -> timeline(context, server, false));
+        router.get("/api/profile/:feed").handler(context -> profile(context, server));
+        router.get("/api/thread/:message").handler(context -> thread(context, server));
+        router.get("/api/message/:message").handler(context -> message(context, server));
+        router.get("/api/about/:feed").handler(context -> about(context, server));
+    }
+
+    /** The local identity and the feeds it follows: whose messages the home timeline shows. */
+    public static Set<FeedId> homeFeeds(ConchServer server) {
+        FeedId self = server.identity().id();
+        Set<FeedId> feeds = new HashSet<>(server.replication().followGraph().followed(self));
+        feeds.add(self);
+        return feeds;
+    }
+
+    private void timeline(RoutingContext context, ConchServer server, boolean home) {
+        PageRequest request = PageRequest.of(context, "before");
+        if (request == null) return;
+        H2FeedStore store = server.store();
+        reply(context, server, () -> {
+            long before = request.cursorOr(Timelines.NEWEST);
+            Page page = home
+                    ? store.homeTimeline(homeFeeds(server), request.kind(), before, request.limit())
+                    : withoutBlocked(server, store.publicTimeline(request.kind(), before, request.limit()));
+            return json.page(page, store.abouts(MessageJson.authors(page)));
+        });
+    }
+
+    private void profile(RoutingContext context, ConchServer server) {
+        FeedId feed = feedParam(context);
+        PageRequest request = feed == null ? null : PageRequest.of(context, "before");
+        if (request == null) return;
+        H2FeedStore store = server.store();
+        reply(context, server, () -> {
+            Page page = store.profile(feed, request.kind(), request.cursorOr(Timelines.NEWEST), request.limit());
+            About about = store.about(feed);
+            Map<String, Object> profile = new LinkedHashMap<>();
+            profile.put("about", MessageJson.about(about));
+            profile.put("descriptionHtml", about.description() == null ? null : markdown.render(about.description()));
+            FollowGraph.Relation relation = server.replication().followGraph().relation(server.identity().id(), feed);
+            profile.put("relation", relation.name().toLowerCase(Locale.ROOT));
+            profile.put("self", feed.equals(server.identity().id()));
+            profile.putAll(json.page(page, Map.of(feed, about)));
+            return profile;
+        });
+    }
+
+    private void thread(RoutingContext context, ConchServer server) {
+        MessageId root = messageParam(context);
+        PageRequest request = root == null ? null : PageRequest.of(context, "after");
+        if (request == null) return;
+        H2FeedStore store = server.store();
+        reply(context, server, () -> {
+            Page replies = withoutBlocked(server, store.replies(root, request.cursorOr(0), request.limit()));
+            Set<FeedId> authors = MessageJson.authors(replies);
+            // The root is part of the first page only.
+            StoredMessage rootMessage = request.cursor().isPresent() ? null : store.get(root).orElse(null);
+            if (rootMessage != null) authors.add(rootMessage.message().author());
+            Map<FeedId, About> abouts = store.abouts(authors);
+            Map<String, Object> thread = new LinkedHashMap<>();
+            thread.put("root", rootMessage == null ? null : json.message(rootMessage, abouts.get(rootMessage.message().author())));
+            thread.putAll(json.page(replies, abouts));
+            return thread;
+        });
+    }
+
+    private void message(RoutingContext context, ConchServer server) {
+        MessageId key = messageParam(context);
+        if (key == null) return;
+        H2FeedStore store = server.store();
+        server.blocking(() -> store.get(key).map(stored -> json.message(stored, store.about(stored.message().author()))).orElse(null))
+                .onSuccess(message -> {
+                    if (message == null) HttpApi.fail(context, 404, "no message " + key + " is stored here");
+                    else HttpApi.json(context, 200, message);
+                })
+                .onFailure(context::fail);
+    }
+
+    private void about(RoutingContext context, ConchServer server) {
+        FeedId feed = feedParam(context);
+        if (feed == null) return;
+        reply(context, server, () -> MessageJson.about(server.store().about(feed)));
+    }
+
+    /** The messages of feeds the local identity blocks are left out (the page may come out shorter; its cursor holds). */
+    static Page withoutBlocked(ConchServer server, Page page) {
+        FollowGraph graph = server.replication().followGraph();
+        FeedId self = server.identity().id();
+        List<StoredMessage> kept = page.messages().stream()
+                .filter(stored -> !graph.isBlockedBy(self, stored.message().author()))
+                .toList();
+        return kept.size() == page.messages().size() ? page : new Page(kept, page.next());
+    }
+
+    private static void reply(RoutingContext context, ConchServer server, Callable<Object> work) {
+        server.blocking(work).onSuccess(value -> HttpApi.json(context, 200, value)).onFailure(context::fail);
+    }
+
+    private static FeedId feedParam(RoutingContext context) {
+        String text = context.pathParam("feed");
+        FeedId feed = FeedId.tryParse(text).orElse(null);
+        if (feed == null) HttpApi.fail(context, 400, "not a feed id: " + text);
+        return feed;
+    }
+
+    private static MessageId messageParam(RoutingContext context) {
+        String text = context.pathParam("message");
+        MessageId key = MessageId.tryParse(text).orElse(null);
+        if (key == null) HttpApi.fail(context, 400, "not a message id: " + text);
+        return key;
+    }
+
+    /** The paging parameters of a request, checked; null after a 400 reply when one is wrong. */
+    record PageRequest(OptionalLong cursor, int limit, Kind kind) {
+        long cursorOr(long first) {
+            return cursor.orElse(first);
+        }
+
+        static PageRequest of(RoutingContext context, String cursorName) {
+            String cursorText = context.request().getParam(cursorName);
+            OptionalLong cursor = cursorText == null ? OptionalLong.empty() : Cursors.parse(cursorText);
+            if (cursorText != null && cursor.isEmpty()) {
+                HttpApi.fail(context, 400, cursorName + " must be a cursor from a page's \"next\", got " + cursorText);
+                return null;
+            }
+            String limitText = context.request().getParam("limit");
+            int limit = Timelines.DEFAULT_LIMIT;
+            if (limitText != null) {
+                try {
+                    limit = Integer.parseInt(limitText);
+                } catch (NumberFormatException e) {
+                    limit = -1;
+                }
+                if (limit < 1 || limit > Timelines.MAX_LIMIT) {
+                    HttpApi.fail(context, 400, "limit must be 1 to " + Timelines.MAX_LIMIT + ", got " + limitText);
+                    return null;
+                }
+            }
+            String kindText = context.request().getParam("kind");
+            Kind kind;
+            if (kindText == null || kindText.equals("posts")) kind = Kind.POSTS;
+            else if (kindText.equals("all")) kind = Kind.ALL;
+            else {
+                HttpApi.fail(context, 400, "kind must be posts or all, got " + kindText);
+                return null;
+            }
+            return new PageRequest(cursor, limit, kind);
+        }
+    }
+}
