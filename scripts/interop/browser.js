@@ -62,6 +62,10 @@ const commands = {
     await locate(page, args).fill(args.value, { timeout: DEFAULT_TIMEOUT_MS })
     return true
   },
+  async setFiles (page, args) {
+    await locate(page, args).setInputFiles(args.files, { timeout: DEFAULT_TIMEOUT_MS })
+    return true
+  },
   async press (page, args) {
     await locate(page, args).press(args.key, { timeout: DEFAULT_TIMEOUT_MS })
     return true

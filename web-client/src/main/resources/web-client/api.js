@@ -33,6 +33,15 @@ export async function post(path, body) {
   }));
 }
 
+/** Stores a file as a blob on this server; answers `{id, size}`. */
+export async function upload(file) {
+  return reply(await fetch('/api/blobs', {
+    method: 'POST',
+    headers: { 'Content-Type': file.type || 'application/octet-stream', Accept: 'application/json', [TOKEN_HEADER]: token() },
+    body: file,
+  }));
+}
+
 /** A query string of the defined parameters. */
 export function query(params) {
   const defined = Object.entries(params).filter(([, v]) => v !== undefined && v !== null);

@@ -1,5 +1,5 @@
 // The conch web client: hash routes, one view at a time, live updates over Server-Sent Events.
-import { get, post, query, enc } from './api.js';
+import { get, post, upload, query, enc } from './api.js';
 import { h, replace, sanitizedHtml, shortId, when } from './dom.js';
 
 const main = document.getElementById('main');
@@ -9,6 +9,19 @@ let me = null;                 // the local identity's id
 let view = null;               // the current view: { name, onMessage(message), stop() }
 
 // ---- messages -------------------------------------------------------------------------------
+
+const BLOB_REF = /&[A-Za-z0-9+/]{43}=\.sha256/g;
+
+function isBlobId(value) {
+  return typeof value === 'string' && /^&[A-Za-z0-9+/]{43}=\.sha256$/.test(value);
+}
+
+/** The author's image (a blob served by this server), or a plain placeholder of the same size. */
+function avatar(imageId, className) {
+  return isBlobId(imageId)
+    ? h('img', { class: className, src: '/blobs/' + enc(imageId), alt: '' })
+    : h('span', { class: className + ' none', 'aria-hidden': 'true' });
+}
 
 function authorLink(message) {
   const author = message.value.author;
@@ -28,6 +41,7 @@ function renderMessage(message) {
     : h('p', { class: 'meta' }, describe(content));
   return h('article', { class: 'message', 'data-key': message.key },
     h('header', {},
+      avatar(message.image, 'avatar-small'),
       authorLink(message),
       ' ',
       h('a', { class: 'time', href: '#/thread/' + enc(threadRoot(message)) },
@@ -109,12 +123,33 @@ function composer({ label, root, branch, onPublished }) {
   const text = h('textarea', { id, name: 'text', rows: 4, required: true });
   const status = h('p', { class: 'status', role: 'status' });
   const button = h('button', { type: 'submit' }, root ? 'Reply' : 'Publish');
+  const picker = h('input', { id: id + '-image', type: 'file', accept: 'image/*', class: 'image-picker' });
+  picker.addEventListener('change', async () => {
+    const file = picker.files && picker.files[0];
+    if (!file) return;
+    status.textContent = 'Adding the image…';
+    try {
+      const stored = await upload(file);
+      const alt = (file.name || 'image').replace(/[\[\]]/g, '');
+      text.value += (text.value && !text.value.endsWith('\n') ? '\n' : '') + `![${alt}](${stored.id})\n`;
+      status.textContent = 'Image added.';
+    } catch (e) {
+      status.textContent = 'Could not add the image: ' + e.message;
+    } finally {
+      picker.value = '';
+    }
+  });
   const form = h('form', { class: 'compose' },
-    h('label', { for: id }, label), text, h('div', { class: 'actions' }, button), status);
+    h('label', { for: id }, label), text,
+    h('div', { class: 'actions' }, button, h('label', { for: id + '-image', class: 'picker-label' }, 'Add an image'), picker),
+    status);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     if (!text.value.trim()) return;
     const content = { type: 'post', text: text.value };
+    // Peers fetch the blobs a post mentions: list the images in the text.
+    const blobs = [...new Set(text.value.match(BLOB_REF) || [])];
+    if (blobs.length) content.mentions = blobs.map((link) => ({ link }));
     if (root) {
       content.root = root;
       content.branch = branch() || root;
@@ -209,8 +244,9 @@ async function profileView(feedId) {
   const status = h('p', { class: 'status', role: 'status' });
   const buttons = id === me ? [] : contactButtons(id, profile.relation, status);
   replace(main,
-    about.image ? h('img', { class: 'avatar', src: '/blobs/' + enc(about.image), alt: '' }) : null,
+    isBlobId(about.image) ? avatar(about.image, 'avatar') : null,
     h('h1', {}, about.name || shortId(id)),
+    id === me ? imageSetter(status) : null,
     h('p', { class: 'feed-id' }, h('code', {}, id)),
     typeof profile.descriptionHtml === 'string' ? sanitizedHtml(profile.descriptionHtml) : null,
     buttons.length ? h('div', { class: 'actions' }, buttons) : null,
@@ -224,6 +260,25 @@ async function profileView(feedId) {
       if (message.value.author === id && typeof message.html === 'string') list.addLive(message);
     },
   };
+}
+
+/** Lets the local user pick their own picture: the file becomes a blob, named by an `about` message. */
+function imageSetter(status) {
+  const picker = h('input', { id: 'own-image', type: 'file', accept: 'image/*', class: 'image-picker' });
+  picker.addEventListener('change', async () => {
+    const file = picker.files && picker.files[0];
+    if (!file) return;
+    status.textContent = 'Setting your picture…';
+    try {
+      const stored = await upload(file);
+      await post('/api/publish', { content: { type: 'about', about: me, image: stored.id } });
+      status.textContent = 'Picture set.';
+      await route();
+    } catch (e) {
+      status.textContent = 'Could not set the picture: ' + e.message;
+    }
+  });
+  return h('p', { class: 'actions' }, h('label', { for: 'own-image', class: 'picker-label' }, 'Set your picture'), picker);
 }
 
 // What each contact button publishes (POST /api/contacts).

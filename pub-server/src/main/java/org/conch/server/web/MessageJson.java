@@ -44,13 +44,14 @@ public final class MessageJson {
         return json;
     }
 
-    /** One message with its author's name and, for a post, {@code html}. */
+    /** One message with its author's name and image (a blob id, or null) and, for a post, {@code html}. */
     public Map<String, Object> message(StoredMessage stored, About author) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("key", stored.message().key().toString());
         json.put("value", stored.message().value());
         json.put("timestamp", stored.receivedAt());
         json.put("name", author.name());
+        json.put("image", author.image());
         if (stored.message().content() instanceof Map<?, ?> content && "post".equals(content.get("type"))) {
             json.put("html", content.get("text") instanceof String text ? markdown.render(text, mentions(content)) : "");
         }

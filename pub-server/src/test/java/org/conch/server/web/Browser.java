@@ -56,6 +56,11 @@ final class Browser implements AutoCloseable {
         call("fill", Map.of("selector", selector, "value", value));
     }
 
+    /** Chooses {@code file} in the file input at {@code selector}, as a person picking it would. */
+    void setFile(String selector, Path file) throws Exception {
+        call("setFiles", Map.of("selector", selector, "files", java.util.List.of(file.toAbsolutePath().toString())));
+    }
+
     Object eval(String expression) throws Exception {
         return call("eval", Map.of("expression", expression));
     }

@@ -57,6 +57,78 @@ class WebClientIT {
         if (peer != null) peer.close();
     }
 
+    /**
+     * Blobs in the page: the real peer's picture (an {@code about} image) and a post with an image, both
+     * replicated and fetched from it, show as loaded images; an image picked in the compose form is stored
+     * here, shown in the post, and the post that reaches the peer mentions it.
+     */
+    @Test
+    void avatarsAndImagesFromARealPeerShowAndAPickedImageIsPosted() throws Exception {
+        byte[] picture = png(java.awt.Color.ORANGE);
+        String pictureId = (String) peer.call("blobs.add", Map.of("base64", java.util.Base64.getEncoder().encodeToString(picture)));
+        byte[] drawing = png(java.awt.Color.BLUE);
+        String drawingId = (String) peer.call("blobs.add", Map.of("base64", java.util.Base64.getEncoder().encodeToString(drawing)));
+        peer.call("publish", Map.of("content", Map.of("type", "about", "about", peer.id(), "name", "Pic Peer", "image", pictureId)));
+        peer.call("publish", Map.of("content", Map.of("type", "post", "text", "a drawing: ![drawing](" + drawingId + ")",
+                "mentions", List.of(Map.of("link", drawingId)))));
+        String conchId = conch.identity().id().toString();
+        peer.follow(conchId);
+        conch.publish(Map.of("type", "contact", "contact", peer.id(), "following", true))
+                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        conch.connectOnce(org.conch.feed.ref.MultiserverAddress.parse(peer.address()))
+                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        for (String blob : List.of(pictureId, drawingId)) {
+            awaitTrue(() -> conch.blobStore().has(org.conch.feed.BlobId.parse(blob)), "conch fetched " + blob + " from the peer");
+        }
+
+        String page = "http://127.0.0.1:" + conch.httpPort() + "/";
+        browser.open(page + "#/home");
+        browser.waitFor("article.message", "a drawing:");
+        String loaded = "[...document.querySelectorAll('%s')].filter(i => i.complete && i.naturalWidth === 8).length";
+        awaitTrue(() -> eval(String.format(loaded, "article.message img.avatar-small")) >= 1.0, "the peer's picture shows on its post");
+        awaitTrue(() -> eval(String.format(loaded, "article.message .content img, article.message img[alt=drawing]")) >= 1.0,
+                "the drawing shows in the post");
+
+        Path file = work.resolve("picked.png");
+        byte[] picked = png(java.awt.Color.GREEN);
+        java.nio.file.Files.write(file, picked);
+        String pickedId = org.conch.feed.BlobId.of(java.security.MessageDigest.getInstance("SHA-256").digest(picked)).toString();
+        browser.setFile("form.compose input[type=file]", file);
+        browser.waitFor("form.compose .status", "Image added.");
+        assertThat(browser.eval("document.querySelector('form.compose textarea').value")).asString().contains(pickedId);
+        browser.fill("form.compose textarea", "picked in the page ![picked](" + pickedId + ")");
+        browser.click("form.compose button[type=submit]", null);
+        browser.waitFor("article.message", "picked in the page");
+        awaitTrue(() -> eval(String.format(loaded, "article.message img[alt=picked]")) >= 1.0, "the picked image shows in the new post");
+        long sequence = conch.store().state(conch.identity().id()).orElseThrow().sequence();
+        peer.waitFor(conchId, sequence, REPLICATION_MS);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> content = (Map<String, Object>) peer.feed(conchId).get((int) sequence - 1).get("content");
+        assertThat(content.get("mentions")).asString().contains(pickedId);
+        browser.screenshot(Paths.get("target", "web-client-images.png"));
+        assertThat(browser.problems().get("pageErrors")).isEmpty();
+    }
+
+    private double eval(String expression) {
+        try {
+            return ((Number) browser.eval(expression)).doubleValue();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** An 8×8 PNG of one colour. */
+    private static byte[] png(java.awt.Color color) throws java.io.IOException {
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D graphics = image.createGraphics();
+        graphics.setColor(color);
+        graphics.fillRect(0, 0, 8, 8);
+        graphics.dispose();
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(image, "png", bytes);
+        return bytes.toByteArray();
+    }
+
     @Test
     void theClientShowsTheRealPeersPostsPublishesRepliesAndUpdatesLive() throws Exception {
         String conchId = conch.identity().id().toString();
