@@ -104,6 +104,9 @@ public final class ConchServer implements AutoCloseable {
         BlobHandlers.register(methods, blobs);
         // blobs that messages of replicated feeds refer to (avatars, images in posts) are fetched by themselves
         blobs.wantReferencedBlobs(store, feed -> replication.replicationSet().contains(feed));
+        // and those of recent messages stored before this start, once the follow graph is loaded
+        replication.ready().thenRun(() -> blobs.wantReferencedBlobsOfRecentMessages(store,
+                feed -> replication.replicationSet().contains(feed)));
         this.inviteStore = dataDirectory.openInvites();
         InviteRedeemer redeemer = new InviteRedeemer(inviteStore, identity.id(),
                 feed -> replication.followGraph().follows(identity.id(), feed), this::publishStored);

@@ -122,19 +122,40 @@ public final class BlobService implements AutoCloseable {
         return byLabel.size();
     }
 
+    /** How many of the newest stored messages are looked through for missing blobs at start. */
+    public static final int STARTUP_SCAN_MESSAGES = 10_000;
+
     /**
      * Wants the blobs that messages of feeds accepted by {@code followed} refer to ({@link BlobRefs}), for
      * every message the store appends from now on.
      */
     public AutoCloseable wantReferencedBlobs(FeedStore feeds, Predicate<FeedId> followed) {
-        AutoCloseable subscription = feeds.subscribe(stored -> {
-            if (!followed.test(stored.message().author())) return;
-            for (BlobId id : BlobRefs.of(stored.message().content())) {
-                if (!store.has(id)) want(id);
-            }
-        });
+        AutoCloseable subscription = feeds.subscribe(stored -> wantMissing(stored, followed));
         subscriptions.add(subscription);
         return subscription;
+    }
+
+    /**
+     * The same, in the background, for the newest {@value #STARTUP_SCAN_MESSAGES} messages already stored:
+     * a restart or a kill mid-replication would otherwise leave their images missing for good. Older ones
+     * are left to explicit wants, so that a large store does not flood its peers with wants.
+     */
+    public void wantReferencedBlobsOfRecentMessages(FeedStore feeds, Predicate<FeedId> followed) {
+        long from = Math.max(0, feeds.messageCount() - STARTUP_SCAN_MESSAGES + 1);
+        workers.execute(() -> {
+            try {
+                feeds.forEachInLog(from, stored -> wantMissing(stored, followed));
+            } catch (RuntimeException e) {
+                LOG.warn("looking through stored messages for missing blobs failed: {}", e.toString());
+            }
+        });
+    }
+
+    private void wantMissing(org.conch.feed.store.StoredMessage stored, Predicate<FeedId> followed) {
+        if (!followed.test(stored.message().author())) return;
+        for (BlobId id : BlobRefs.of(stored.message().content())) {
+            if (!store.has(id)) want(id);
+        }
     }
 
     private void stored(BlobStore.Added added) {

@@ -85,6 +85,25 @@ class BlobExchangeTest {
     }
 
     @Test
+    void blobsOfRecentMessagesStoredBeforeStartAreWantedForFollowedFeedsOnly() {
+        connect(null);
+        BlobId followedImage = storeB.add(random(1_000, 2));
+        BlobId otherImage = storeB.add(random(1_000, 3));
+        org.conch.feed.Identity followed = org.conch.feed.Identity.generate();
+        org.conch.feed.Identity other = org.conch.feed.Identity.generate();
+        try (org.conch.feed.store.H2FeedStore feeds = org.conch.feed.store.H2FeedStore.open(dir.resolve("feeds"), true)) {
+            feeds.publish(followed, Map.of("type", "about", "about", followed.id().toString(), "image", followedImage.toString()),
+                    org.conch.feed.SignCap.NONE);
+            feeds.publish(other, Map.of("type", "post", "text", "x", "mentions", List.of(Map.of("link", otherImage.toString()))),
+                    org.conch.feed.SignCap.NONE);
+            serviceA.wantReferencedBlobsOfRecentMessages(feeds, feed -> feed.equals(followed.id()));
+            pair.pump();
+        }
+        assertThat(storeA.has(followedImage)).as("the followed feed's picture was wanted and fetched").isTrue();
+        assertThat(storeA.has(otherImage)).as("a feed not replicated is left alone").isFalse();
+    }
+
+    @Test
     void bytesThatDoNotMatchTheIdAreRefusedAndTheConnectionStays() {
         byte[] real = "the real bytes".getBytes(StandardCharsets.UTF_8);
         BlobId id = BlobStore.idOf(real);
