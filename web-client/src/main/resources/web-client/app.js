@@ -247,6 +247,7 @@ async function profileView(feedId) {
     isBlobId(about.image) ? avatar(about.image, 'avatar') : null,
     h('h1', {}, about.name || shortId(id)),
     id === me ? imageSetter(status) : null,
+    id === me ? nameSetter(about.name, status) : null,
     h('p', { class: 'feed-id' }, h('code', {}, id)),
     typeof profile.descriptionHtml === 'string' ? sanitizedHtml(profile.descriptionHtml) : null,
     buttons.length ? h('div', { class: 'actions' }, buttons) : null,
@@ -260,6 +261,27 @@ async function profileView(feedId) {
       if (message.value.author === id && typeof message.html === 'string') list.addLive(message);
     },
   };
+}
+
+/** Lets the local user set the name others see: an `about` message naming their own feed. */
+function nameSetter(current, status) {
+  const input = h('input', { id: 'own-name', name: 'name', type: 'text', maxlength: 100, value: current || '' });
+  const form = h('form', { class: 'name' },
+    h('label', { for: 'own-name' }, 'Your name'), input, h('button', { type: 'submit' }, 'Save name'));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const name = input.value.trim();
+    if (!name) return;
+    status.textContent = 'Saving your name…';
+    try {
+      await post('/api/publish', { content: { type: 'about', about: me, name } });
+      status.textContent = 'Name saved.';
+      await route();
+    } catch (e) {
+      status.textContent = 'Could not save the name: ' + e.message;
+    }
+  });
+  return form;
 }
 
 /** Lets the local user pick their own picture: the file becomes a blob, named by an `about` message. */
