@@ -92,7 +92,8 @@ public final class ReplicationBench {
 
         Map<String, Double> results = new LinkedHashMap<>();
         leg(results, "(b) conch -> conch", () -> conchToConch(file, author));
-        leg(results, "(a) ssb-server 16 -> conch", () -> realToConch(file, author));
+        leg(results, "(a) ssb-server 16 -> conch", () -> realToConch(Stack.CLASSIC, file, author));
+        leg(results, "(a) manyverse -> conch", () -> realToConch(Stack.MANYVERSE, file, author));
         leg(results, "(c) ssb-server 16 -> ssb-server 16", () -> realToReal(Stack.CLASSIC, file, author));
         leg(results, "(c) manyverse -> manyverse", () -> realToReal(Stack.MANYVERSE, file, author));
 
@@ -111,6 +112,8 @@ public final class ReplicationBench {
         ratio("conch -> conch vs manyverse -> manyverse", b, manyverse);
         ratio("ssb-server -> conch vs ssb-server -> ssb-server", a, classic);
         ratio("ssb-server -> conch vs manyverse -> manyverse", a, manyverse);
+        double fromManyverse = results.getOrDefault("(a) manyverse -> conch", Double.NaN);
+        ratio("manyverse -> conch vs manyverse -> manyverse", fromManyverse, manyverse);
         System.out.printf(Locale.ROOT, "%nwhole run: %.1f s%n", (System.nanoTime() - started) / 1e9);
     }
 
@@ -164,10 +167,10 @@ public final class ReplicationBench {
         }
     }
 
-    private double realToConch(Path file, String author) throws Exception {
+    private double realToConch(Stack stack, Path file, String author) throws Exception {
         Path temp = Files.createTempDirectory(work, "repl-rc-");
         try {
-            RealPeer sender = peer(Stack.CLASSIC, temp.resolve("sender"));
+            RealPeer sender = peer(stack, temp.resolve("sender"));
             load(sender, file, author);
             Path c = temp.resolve("conch");
             conch(c, "init");
