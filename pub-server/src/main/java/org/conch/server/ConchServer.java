@@ -313,10 +313,10 @@ public final class ConchServer implements AutoCloseable {
      * The returned future is the first attempt's outcome.
      */
     public Future<PeerConnection> keepConnected(MultiserverAddress peer) {
-        Promise<PeerConnection> first = Promise.promise();
         if (!keptConnected.add(peer.toString())) {
-            return connectOnce(peer);
+            return connectOnce(peer); // a redial loop runs already: one more attempt now, not a second loop
         }
+        Promise<PeerConnection> first = Promise.promise();
         dial(peer, FIRST_RETRY_MS, first);
         return first.future();
     }

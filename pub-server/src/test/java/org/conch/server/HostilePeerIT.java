@@ -38,7 +38,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -104,8 +103,8 @@ class HostilePeerIT {
         for (Identity followed : List.of(friend.identity(), badSignatures, forked, badHistory, wrongAuthor)) {
             await(server.publish(follow(followed.id())));
         }
-        await(() -> server.replication().replicationSet().size() == 6, "the server replicates the feeds it follows");
-        await(() -> server.node().connections().size() == 1, "the server is connected to its friend");
+        InProcessConch.await(() -> server.replication().replicationSet().size() == 6, "the server replicates the feeds it follows");
+        InProcessConch.await(() -> server.node().connections().size() == 1, "the server is connected to its friend");
         friendConnection = server.node().connections().iterator().next();
         friendStillReplicates();
     }
@@ -122,7 +121,7 @@ class HostilePeerIT {
 
     @AfterEach
     void theFriendIsStillServedAndTheServerIsHealthy() throws Exception {
-        await(() -> server.node().connectionCount() == 1, "every hostile connection is gone from the server");
+        InProcessConch.await(() -> server.node().connectionCount() == 1, "every hostile connection is gone from the server");
         assertThat(friendConnection.isOpen()).as("the friend's connection survived").isTrue();
         friendStillReplicates();
         HttpResponse<String> health = http.send(HttpRequest.newBuilder(
@@ -333,7 +332,7 @@ class HostilePeerIT {
     /** The friend publishes; the server must have it in time. */
     private void friendStillReplicates() throws Exception {
         Message fresh = await(friend.publish(post("still here " + Instant.now())));
-        await(() -> server.store().get(fresh.key()).isPresent(), "the friend's fresh message replicated to the server");
+        InProcessConch.await(() -> server.store().get(fresh.key()).isPresent(), "the friend's fresh message replicated to the server");
     }
 
     /** Calls ebt.replicate and reads the server's first notes; returns the request number. */
@@ -382,14 +381,6 @@ class HostilePeerIT {
         return future.toCompletionStage().toCompletableFuture().get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        Instant deadline = Instant.now().plus(DEADLINE);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) throw new AssertionError("timed out waiting for: " + what);
-            Thread.sleep(20);
-        }
-    }
-
     /**
      * The log lines written while the test runs: slf4j-simple prints to whatever {@code System.err} is at
      * the time, so stderr is teed into a list of lines.
@@ -427,7 +418,7 @@ class HostilePeerIT {
 
         /** The lines containing {@code text}, once there is at least one (fails after the deadline). */
         List<String> await(String text) throws InterruptedException {
-            HostilePeerIT.await(() -> !lines(line -> line.contains(text)).isEmpty(), "a log line containing: " + text);
+            InProcessConch.await(() -> !lines(line -> line.contains(text)).isEmpty(), "a log line containing: " + text);
             return lines(line -> line.contains(text));
         }
     }

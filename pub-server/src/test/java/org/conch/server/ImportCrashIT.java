@@ -5,6 +5,7 @@ import org.conch.feed.MessageValidator;
 import org.conch.feed.json.Json;
 import org.conch.feed.store.H2FeedStore;
 import org.conch.server.bench.SyntheticFeeds;
+import org.conch.server.interop.ConchProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -83,14 +84,11 @@ class ImportCrashIT {
      * every acknowledged message is stored.
      */
     private static void checkStore(Path data, List<MessageId> keys, long acknowledged) throws Exception {
-        Process fsck = new ProcessBuilder(javaCommand("--data", data.toString(), "--json", "fsck"))
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String report = new String(fsck.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        assertThat(fsck.waitFor(5, TimeUnit.MINUTES)).isTrue();
-        Map<String, Object> result = Json.parseObject(report);
-        assertThat(result.get("problems")).as("fsck: %s", report).isEqualTo(List.of());
+        ConchProcess.Result fsck = new ConchProcess(data.getParent()).runAllowingFailure("--data", data.toString(), "--json", "fsck");
+        Map<String, Object> result = Json.parseObject(fsck.stdout().strip());
+        assertThat(result.get("problems")).as("fsck: %s", fsck.stdout()).isEqualTo(List.of());
         assertThat(result.get("healthy")).isEqualTo(true);
-        assertThat(fsck.exitValue()).isZero();
+        assertThat(fsck.exitCode()).isZero();
         assertThat((Double) result.get("messages")).isGreaterThanOrEqualTo((double) acknowledged);
         try (H2FeedStore store = H2FeedStore.open(data.resolve("store"))) {
             for (int i = 0; i < acknowledged; i++) {
@@ -112,15 +110,11 @@ class ImportCrashIT {
     }
 
     private static Process conch(String... args) throws IOException {
-        return new ProcessBuilder(javaCommand(args)).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    }
-
-    private static List<String> javaCommand(String... args) {
         Path jar = Paths.get("target", "conch.jar").toAbsolutePath();
         assertThat(jar).as("the conch jar is built in the package phase, before integration tests").exists();
         List<String> command = new ArrayList<>(List.of(
                 Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-jar", jar.toString()));
         command.addAll(List.of(args));
-        return command;
+        return new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     }
 }

@@ -5,20 +5,13 @@ import org.conch.feed.Identity;
 import org.conch.feed.json.Json;
 import org.conch.server.bench.SyntheticFeeds;
 import org.conch.server.cli.DataDirectory;
+import org.conch.server.interop.ConchProcess;
+import org.conch.server.interop.RealPeer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -46,17 +39,18 @@ class ReplicationCrashIT {
         SyntheticFeeds.write(workload, MESSAGES, 1, progress -> { });
         FeedId author = Identity.fromSeed(SyntheticFeeds.seed(0)).id();
 
+        ConchProcess conch = new ConchProcess(work);
         Path senderData = work.resolve("sender");
-        run("--data", senderData.toString(), "init");
-        run("--data", senderData.toString(), "import", workload.toString());
-        run("--data", senderData.toString(), "follow", author.toString()); // the sender offers what it replicates
+        conch.run("--data", senderData.toString(), "init");
+        conch.run("--data", senderData.toString(), "import", workload.toString());
+        conch.run("--data", senderData.toString(), "follow", author.toString()); // the sender offers what it replicates
 
         Path receiverData = work.resolve("receiver");
-        run("--data", receiverData.toString(), "init");
-        run("--data", receiverData.toString(), "follow", author.toString());
+        conch.run("--data", receiverData.toString(), "init");
+        conch.run("--data", receiverData.toString(), "follow", author.toString());
         Path forked = work.resolve("forked.jsonl");
         java.nio.file.Files.write(forked, forkOfAnotherFeed());
-        run("--data", receiverData.toString(), "import", forked.toString()); // records one fork
+        conch.run("--data", receiverData.toString(), "import", forked.toString()); // records one fork
 
         SplittableRandom random = new SplittableRandom(Long.getLong("conch.crash.seed", System.nanoTime()));
         try (ConchServer sender = ConchServer.start(ServerConfig.load(senderData, Map.of(),
@@ -64,7 +58,7 @@ class ReplicationCrashIT {
             String address = sender.address().toString();
             long reported = 0;
             for (int kill = 1; kill <= KILLS; kill++) {
-                Receiver receiver = Receiver.start(receiverData, address, work.resolve("receiver.log"));
+                Receiver receiver = Receiver.start(conch, receiverData, address);
                 try {
                     // kill somewhere in the next stretch of replication, a random number of messages further
                     long target = Math.min(MESSAGES - 1, reported + 1 + random.nextInt(Math.max(1, MESSAGES / (KILLS + 1))));
@@ -72,20 +66,20 @@ class ReplicationCrashIT {
                 } finally {
                     receiver.kill();
                 }
-                Map<String, Object> fsck = fsck(receiverData);
+                Map<String, Object> fsck = fsck(conch, receiverData);
                 assertThat(fsck.get("problems")).as("fsck after kill %d: %s", kill, fsck).isEqualTo(List.of());
                 assertThat((Double) fsck.get("forks")).as("the recorded fork survives kill %d", kill).isEqualTo(1.0);
                 // the receiver's own follow, the forked feed's two messages, and the author's messages it reported
                 assertThat((Double) fsck.get("messages")).as("after kill %d", kill).isGreaterThanOrEqualTo(reported + 3.0);
             }
-            Receiver last = Receiver.start(receiverData, address, work.resolve("receiver.log"));
+            Receiver last = Receiver.start(conch, receiverData, address);
             try {
                 last.awaitAtLeast(author, MESSAGES);
             } finally {
                 last.kill();
             }
         }
-        Map<String, Object> fsck = fsck(receiverData);
+        Map<String, Object> fsck = fsck(conch, receiverData);
         assertThat(fsck.get("healthy")).as("%s", fsck).isEqualTo(true);
         assertThat((Double) fsck.get("messages")).isEqualTo(MESSAGES + 3.0);
     }
@@ -104,31 +98,18 @@ class ReplicationCrashIT {
     }
 
     /** A `conch serve` process that dials the sender; killed with SIGKILL. */
-    private record Receiver(Process process, int httpPort, Path log) {
-        static Receiver start(Path data, String senderAddress, Path log) throws IOException {
-            int httpPort = freePort();
-            Process process = new ProcessBuilder(javaCommand("--data", data.toString(), "--json", "serve", "--host", "127.0.0.1",
-                    "--port", "0", "--http-port", String.valueOf(httpPort), "--no-lan", "--connect", senderAddress))
-                    .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-            BufferedReader out = process.inputReader(StandardCharsets.UTF_8);
-            assertThat(out.readLine()).as("serve started; see %s", log).isNotNull();
-            return new Receiver(process, httpPort, log);
+    private record Receiver(ConchProcess conch, Process process, int httpPort) {
+        static Receiver start(ConchProcess conch, Path data, String senderAddress) throws Exception {
+            int httpPort = RealPeer.freePort();
+            Process process = conch.startServer(List.of("--data", data.toString(), "--json", "serve", "--host", "127.0.0.1",
+                    "--port", "0", "--http-port", String.valueOf(httpPort), "--no-lan", "--connect", senderAddress));
+            assertThat(process.inputReader(StandardCharsets.UTF_8).readLine()).as("serve started; log: %s", conch.serveLog()).isNotNull();
+            return new Receiver(conch, process, httpPort);
         }
 
         /** Waits until the receiver reports the feed stored up to at least {@code sequence}; returns what it reported. */
         long awaitAtLeast(FeedId feed, long sequence) throws Exception {
-            HttpClient http = HttpClient.newHttpClient();
-            URI uri = URI.create("http://127.0.0.1:" + httpPort + "/health?feed=" + URLEncoder.encode(feed.toString(), StandardCharsets.UTF_8));
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-            long held = 0;
-            while (System.nanoTime() < deadline) {
-                if (!process.isAlive()) throw new AssertionError("the receiver exited; see " + log);
-                String body = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body();
-                held = ((Double) Json.parseObject(body).get("sequence")).longValue();
-                if (held >= sequence) return held;
-                Thread.sleep(20);
-            }
-            throw new AssertionError("the receiver holds " + held + " of " + sequence + " after 3 minutes; see " + log);
+            return conch.waitUntilConchHas(httpPort, process, feed.toString(), sequence, TimeUnit.MINUTES.toNanos(3));
         }
 
         void kill() throws InterruptedException {
@@ -137,32 +118,8 @@ class ReplicationCrashIT {
         }
     }
 
-    private static Map<String, Object> fsck(Path data) throws Exception {
-        Process fsck = new ProcessBuilder(javaCommand("--data", data.toString(), "--json", "fsck"))
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String report = new String(fsck.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        assertThat(fsck.waitFor(5, TimeUnit.MINUTES)).isTrue();
-        return Json.parseObject(report);
-    }
-
-    private static void run(String... args) throws Exception {
-        Process process = new ProcessBuilder(javaCommand(args)).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
-        assertThat(process.exitValue()).as("conch %s: %s", List.of(args), output).isZero();
-    }
-
-    private static List<String> javaCommand(String... args) {
-        Path jar = Paths.get("target", "conch.jar").toAbsolutePath();
-        List<String> command = new ArrayList<>(List.of(
-                Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-jar", jar.toString()));
-        command.addAll(List.of(args));
-        return command;
-    }
-
-    private static int freePort() throws IOException {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    private static Map<String, Object> fsck(ConchProcess conch, Path data) throws Exception {
+        ConchProcess.Result fsck = conch.runAllowingFailure("--data", data.toString(), "--json", "fsck");
+        return Json.parseObject(fsck.stdout().strip());
     }
 }

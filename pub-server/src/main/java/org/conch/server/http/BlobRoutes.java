@@ -80,10 +80,7 @@ public final class BlobRoutes implements ApiRoutes {
     }
 
     private static BlobId blobId(RoutingContext context) {
-        String text = context.pathParam("id");
-        BlobId id = BlobId.tryParse(text).orElse(null);
-        if (id == null) HttpApi.fail(context, 400, "not a blob id: " + text);
-        return id;
+        return HttpApi.pathRef(context, "id", BlobId::tryParse, "a blob id");
     }
 
     private record Head(Path file, long size, byte[] head) {

@@ -196,11 +196,8 @@ public final class CoreRoutes implements ApiRoutes {
 
     /** A page of a feed as JSON lines ({@code {key,value,timestamp}}), from {@code seq} for at most {@code limit}. */
     private static void feed(RoutingContext context, ConchServer server) {
-        FeedId feed = FeedId.tryParse(context.pathParam("feed")).orElse(null);
-        if (feed == null) {
-            HttpApi.fail(context, 400, "not a feed id: " + context.pathParam("feed"));
-            return;
-        }
+        FeedId feed = HttpApi.pathRef(context, "feed", FeedId::tryParse, "a feed id");
+        if (feed == null) return;
         long from;
         int limit;
         try {

@@ -162,6 +162,18 @@ public final class HttpApi {
         json(context, status, error);
     }
 
+    /**
+     * The path parameter {@code name} parsed as a ref by {@code parse} (e.g. {@code FeedId::tryParse});
+     * when it is not one, a 400 reply saying it is not {@code what}, and null.
+     */
+    public static <T> T pathRef(RoutingContext context, String name, java.util.function.Function<String, java.util.Optional<T>> parse,
+                                String what) {
+        String text = context.pathParam(name);
+        T ref = text == null ? null : parse.apply(text).orElse(null);
+        if (ref == null) fail(context, 400, "not " + what + ": " + text);
+        return ref;
+    }
+
     /** The request body as the JSON model; a missing or malformed body is a 400 reply and null. */
     public static Map<String, Object> jsonObjectBody(RoutingContext context) {
         String body = context.body().asString();

@@ -66,11 +66,8 @@ public final class InviteRoutes implements ApiRoutes {
     }
 
     private static void revoke(RoutingContext context, ConchServer server) {
-        FeedId key = FeedId.tryParse(context.pathParam("id")).orElse(null);
-        if (key == null) {
-            HttpApi.fail(context, 400, "not an invite key: " + context.pathParam("id"));
-            return;
-        }
+        FeedId key = HttpApi.pathRef(context, "id", FeedId::tryParse, "an invite key");
+        if (key == null) return;
         server.blocking(() -> server.invites().store().revoke(key)).onSuccess(revoked -> {
             if (revoked) HttpApi.json(context, 200, Map.of("revoked", key.toString()));
             else HttpApi.fail(context, 404, "no invite has the key " + key);

@@ -139,17 +139,11 @@ public final class TimelineRoutes implements ApiRoutes {
     }
 
     private static FeedId feedParam(RoutingContext context) {
-        String text = context.pathParam("feed");
-        FeedId feed = FeedId.tryParse(text).orElse(null);
-        if (feed == null) HttpApi.fail(context, 400, "not a feed id: " + text);
-        return feed;
+        return HttpApi.pathRef(context, "feed", FeedId::tryParse, "a feed id");
     }
 
     private static MessageId messageParam(RoutingContext context) {
-        String text = context.pathParam("message");
-        MessageId key = MessageId.tryParse(text).orElse(null);
-        if (key == null) HttpApi.fail(context, 400, "not a message id: " + text);
-        return key;
+        return HttpApi.pathRef(context, "message", MessageId::tryParse, "a message id");
     }
 
     /** The paging parameters of a request, checked; null after a 400 reply when one is wrong. */

@@ -19,26 +19,26 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Runs the packaged conch (target/conch.jar) as a separate process, as a user would, for the interop tests. */
-final class ConchProcess {
+public final class ConchProcess {
     private final Path work;
 
     /** @param work where the logs go: cli.log for one-shot verbs, serve.log for servers */
-    ConchProcess(Path work) {
+    public ConchProcess(Path work) {
         this.work = work;
     }
 
     /** Runs a verb to completion and asserts it exits 0; returns its stdout. */
-    String run(String... args) throws Exception {
+    public String run(String... args) throws Exception {
         Result result = runAllowingFailure(args);
         assertThat(result.exitCode()).as("conch %s; log: %s", List.of(args), cliLog()).isZero();
         return result.stdout();
     }
 
-    record Result(int exitCode, String stdout, String stderr) {
+    public record Result(int exitCode, String stdout, String stderr) {
     }
 
     /** Runs a verb to completion; stderr is also kept apart from the log. */
-    Result runAllowingFailure(String... args) throws Exception {
+    public Result runAllowingFailure(String... args) throws Exception {
         Path stderr = Files.createTempFile(work, "stderr", ".txt");
         Process process = start(List.of(args), stderr);
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -50,22 +50,27 @@ final class ConchProcess {
     }
 
     /** Starts {@code conch serve}-like long-running verbs; stderr goes to serve.log. */
-    Process startServer(List<String> args) throws IOException {
+    public Process startServer(List<String> args) throws IOException {
         return start(args, work.resolve("serve.log"));
     }
 
     /** Polls the health endpoint until conch's store holds {@code feed} up to {@code sequence}. */
-    void waitUntilConchHas(int httpPort, Process server, String feed, long sequence) throws Exception {
+    public void waitUntilConchHas(int httpPort, Process server, String feed, long sequence) throws Exception {
+        waitUntilConchHas(httpPort, server, feed, sequence, TimeUnit.SECONDS.toNanos(60));
+    }
+
+    /** The same with a deadline; returns how far the store held the feed when it was first enough. */
+    public long waitUntilConchHas(int httpPort, Process server, String feed, long sequence, long timeoutNanos) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         URI uri = URI.create("http://127.0.0.1:" + httpPort + "/health?feed=" + URLEncoder.encode(feed, StandardCharsets.UTF_8));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long deadline = System.nanoTime() + timeoutNanos;
         double held = -1;
         while (System.nanoTime() < deadline) {
             if (!server.isAlive()) throw new AssertionError("conch serve exited; log:\n" + serveLog());
             String body = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body();
             held = (Double) Json.parseObject(body).get("sequence");
-            if (held >= sequence) return;
-            Thread.sleep(100);
+            if (held >= sequence) return (long) held;
+            Thread.sleep(20);
         }
         throw new AssertionError("conch holds " + feed + " up to " + held + ", not " + sequence + "; log:\n" + serveLog());
     }
@@ -76,7 +81,7 @@ final class ConchProcess {
         assertThat(server.waitFor(30, TimeUnit.SECONDS)).as("conch stops on SIGTERM").isTrue();
     }
 
-    String serveLog() throws IOException {
+    public String serveLog() throws IOException {
         return read(work.resolve("serve.log"));
     }
 
