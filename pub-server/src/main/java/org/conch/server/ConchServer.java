@@ -11,6 +11,7 @@ import org.conch.feed.SignCap;
 import org.conch.feed.json.CanonicalJson;
 import org.conch.feed.ref.MultiserverAddress;
 import org.conch.feed.store.H2FeedStore;
+import org.conch.gossip.LogEvents;
 import org.conch.gossip.blobs.BlobHandlers;
 import org.conch.gossip.blobs.BlobService;
 import org.conch.gossip.muxrpc.MethodRegistry;
@@ -168,7 +169,8 @@ public final class ConchServer implements AutoCloseable {
     /** Dials a peer heard on the LAN once, unless a connection to its key is already up. */
     private void dialLanPeer(MultiserverAddress peer) {
         if (closing || node.connections().stream().anyMatch(c -> peer.key().equals(c.remoteId()))) return;
-        connectOnce(peer).onFailure(e -> LOG.info("could not connect to LAN peer {}: {}", peer, e.getMessage()));
+        connectOnce(peer).onFailure(e -> LogEvents.peer(LOG.atInfo(), peer).addKeyValue("reason", e.getMessage())
+                .log("could not connect to LAN peer {}: {}", peer, e.getMessage()));
     }
 
     private static boolean isLoopback(String host) {
@@ -323,7 +325,7 @@ public final class ConchServer implements AutoCloseable {
 
     /** Dials {@code peer} once; the connection replicates like any other until either side closes it. */
     public Future<PeerConnection> connectOnce(MultiserverAddress peer) {
-        return node.connect(peer).onSuccess(connection -> LOG.info("connected to {}", peer));
+        return node.connect(peer).onSuccess(connection -> LogEvents.peer(LOG.atInfo(), peer).log("connected to {}", peer));
     }
 
     private void dial(MultiserverAddress peer, long retryMs, Promise<PeerConnection> first) {
@@ -332,12 +334,13 @@ public final class ConchServer implements AutoCloseable {
             if (first != null) first.handle(result);
             if (closing) return;
             if (result.succeeded()) {
-                LOG.info("connected to {}", peer);
+                LogEvents.peer(LOG.atInfo(), peer).log("connected to {}", peer);
                 result.result().closeFuture().onComplete(closed -> {
                     if (!closing) vertx.setTimer(FIRST_RETRY_MS, t -> dial(peer, FIRST_RETRY_MS, null));
                 });
             } else {
-                LOG.info("could not connect to {}: {}; retrying in {} s", peer, result.cause().getMessage(), retryMs / 1000);
+                LogEvents.peer(LOG.atInfo(), peer).addKeyValue("reason", result.cause().getMessage())
+                        .log("could not connect to {}: {}; retrying in {} s", peer, result.cause().getMessage(), retryMs / 1000);
                 vertx.setTimer(retryMs, t -> dial(peer, Math.min(MAX_RETRY_MS, retryMs * 2), null));
             }
         });

@@ -52,6 +52,16 @@ public record MultiserverAddress(String host, int port, FeedId key) {
         return "net:" + host + ":" + port + "~shs:" + key.base64();
     }
 
+    /** {@code HOST:PORT} of this address, as logs name it. */
+    public String hostPort() {
+        return hostPort(host, port);
+    }
+
+    /** {@code HOST:PORT}, an IPv6 host in brackets: {@code [::1]:8008}. */
+    public static String hostPort(String host, int port) {
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+
     /** The first address made of exactly a {@code net} transport and an {@code shs} transform. */
     static Optional<List<Protocol>> netShsAddress(List<List<Protocol>> addresses) {
         for (List<Protocol> address : addresses) {

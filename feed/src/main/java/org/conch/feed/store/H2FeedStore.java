@@ -299,7 +299,11 @@ public final class H2FeedStore implements FeedStore, Timelines {
                     listener.accept(message);
                 } catch (RuntimeException e) {
                     // A listener's bug must not turn a durable append into a reported failure.
-                    org.slf4j.LoggerFactory.getLogger(H2FeedStore.class).warn("append listener failed on {}: {}", message.message(), e.toString());
+                    Message failedOn = message.message();
+                    org.slf4j.LoggerFactory.getLogger(H2FeedStore.class).atWarn()
+                            .addKeyValue("feed", failedOn.author()).addKeyValue("seq", failedOn.sequence())
+                            .addKeyValue("reason", e.toString())
+                            .log("append listener failed on {}: {}", failedOn, e.toString());
                 }
             }
         }

@@ -242,7 +242,10 @@ public final class BlobService implements AutoCloseable {
 
                 @Override
                 public void onEnd(Substream stream, GossipException error) {
-                    if (error != null && !closed) LOG.debug("{}'s blobs.createWants ended: {}", remoteId(), error.getMessage());
+                    if (error != null && !closed) {
+                        LOG.atDebug().addKeyValue("peer", remoteId()).addKeyValue("reason", error.getMessage())
+                                .log("{}'s blobs.createWants ended: {}", remoteId(), error.getMessage());
+                    }
                 }
             });
         }
@@ -331,7 +334,8 @@ public final class BlobService implements AutoCloseable {
                 byte[] bytes = received.toByteArray();
                 CompletableFuture.runAsync(() -> store.add(id, bytes), workers).whenComplete((ok, e) -> {
                     if (e == null) {
-                        LOG.info("fetched blob {} ({} bytes) from {}", id, bytes.length, remoteId());
+                        LOG.atInfo().addKeyValue("peer", remoteId()).addKeyValue("blob", id)
+                                .log("fetched blob {} ({} bytes) from {}", id, bytes.length, remoteId());
                     } else {
                         failed(id, (e.getCause() != null ? e.getCause() : e).getMessage());
                     }
@@ -340,7 +344,8 @@ public final class BlobService implements AutoCloseable {
         }
 
         private void failed(BlobId id, String why) {
-            LOG.info("could not fetch blob {} from {}: {}", id, remoteId(), why);
+            LOG.atInfo().addKeyValue("peer", remoteId()).addKeyValue("blob", id).addKeyValue("reason", why)
+                    .log("could not fetch blob {} from {}: {}", id, remoteId(), why);
             core.execute(() -> apply(wants.fetchFailed(label, id)));
         }
 

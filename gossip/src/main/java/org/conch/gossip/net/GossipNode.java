@@ -10,6 +10,7 @@ import io.vertx.core.net.NetSocket;
 import org.conch.feed.FeedId;
 import org.conch.feed.Identity;
 import org.conch.feed.ref.MultiserverAddress;
+import org.conch.gossip.LogEvents;
 import org.conch.gossip.muxrpc.MethodRegistry;
 import org.conch.gossip.muxrpc.RpcSession;
 import org.slf4j.Logger;
@@ -175,12 +176,12 @@ public final class GossipNode {
             return Future.failedFuture(new PeerConnectionException("the gossip node is closed"));
         }
         if (address.key().equals(identity.id())) {
-            LOG.info("gossip refused to dial {}: that is our own key", address);
+            LogEvents.peer(LOG.atInfo(), address).log("gossip refused to dial {}: that is our own key", address);
             return Future.failedFuture(new PeerConnectionException("refusing to connect to ourselves (" + address + ")"));
         }
         if (!reserveTotal()) {
-            logRefusal("gossip refused to dial " + address + ": " + config.maxConnections()
-                    + " connections open already, the limit (maxConnections)");
+            logRefusal(address.key().toString(), address.hostPort(), "maxConnections", "gossip refused to dial " + address + ": "
+                    + config.maxConnections() + " connections open already, the limit (maxConnections)");
             return Future.failedFuture(new PeerConnectionException("connection limit reached ("
                     + config.maxConnections() + " connections)"));
         }
@@ -237,15 +238,15 @@ public final class GossipNode {
         String host = socket.remoteAddress().hostAddress();
         String peer = socket.remoteAddress().toString();
         if (!reserveTotal()) {
-            logRefusal("gossip refused connection from " + peer + ": " + config.maxConnections()
-                    + " connections open already, the limit (maxConnections)");
+            logRefusal(peer, peer, "maxConnections", "gossip refused connection from " + peer + ": "
+                    + config.maxConnections() + " connections open already, the limit (maxConnections)");
             socket.close();
             return;
         }
         if (!reserveAddress(host)) {
             total.decrementAndGet();
-            logRefusal("gossip refused connection from " + peer + ": " + config.maxConnectionsPerAddress()
-                    + " connections from " + host + " open already, the limit (maxConnectionsPerAddress)");
+            logRefusal(peer, peer, "maxConnectionsPerAddress", "gossip refused connection from " + peer + ": "
+                    + config.maxConnectionsPerAddress() + " connections from " + host + " open already, the limit (maxConnectionsPerAddress)");
             socket.close();
             return;
         }
@@ -277,9 +278,10 @@ public final class GossipNode {
 
     /**
      * One WARN line for a connection refused for a limit, naming the peer and the limit; under a flood at
-     * most one a second, saying how many were refused since the last line.
+     * most one a second, saying how many were refused since the last line. {@code peer} is the peer's id, or
+     * its address when it is not known yet; {@code limit} the setting that refused it.
      */
-    private void logRefusal(String line) {
+    private void logRefusal(String peer, String address, String limit, String line) {
         long now = System.nanoTime();
         long last = lastRefusalLogged.get();
         if (now - last < REFUSAL_LOG_INTERVAL_NANOS || !lastRefusalLogged.compareAndSet(last, now)) {
@@ -287,7 +289,8 @@ public final class GossipNode {
             return;
         }
         long more = refusalsNotLogged.getAndSet(0);
-        LOG.warn(more == 0 ? line : line + " (and " + more + " more refused since the last such line)");
+        LOG.atWarn().addKeyValue("peer", peer).addKeyValue("address", address).addKeyValue("reason", limit)
+                .log(more == 0 ? line : line + " (and " + more + " more refused since the last such line)");
     }
 
     private boolean reserveTotal() {

@@ -9,6 +9,7 @@ import io.vertx.core.datagram.DatagramSocket;
 import io.vertx.core.datagram.DatagramSocketOptions;
 import org.conch.feed.Identity;
 import org.conch.feed.ref.MultiserverAddress;
+import org.conch.gossip.LogEvents;
 import org.conch.gossip.lan.LanAnnouncement;
 import org.conch.gossip.lan.RecentPeers;
 import org.slf4j.Logger;
@@ -179,7 +180,8 @@ public final class LanDiscovery {
     private void send(DatagramSocket socket, byte[] payload, int port, String host) {
         if (socket == null || closed) return;
         socket.send(Buffer.buffer(payload), port, host)
-                .onFailure(e -> LOG.debug("lan: sending to {}:{} failed: {}", host, port, e.toString()));
+                .onFailure(e -> LOG.atDebug().addKeyValue("address", MultiserverAddress.hostPort(host, port)).addKeyValue("reason", e.toString())
+                        .log("lan: sending to {}:{} failed: {}", host, port, e.toString()));
     }
 
     /** Our announcements for each broadcast-capable IPv4 interface (blocking: lists the interfaces). */
@@ -209,21 +211,22 @@ public final class LanDiscovery {
         Optional<LanAnnouncement> decoded = signed ? LanAnnouncement.decodeNormal(payload, gossip.networkKey())
                 : LanAnnouncement.decodeLegacy(payload);
         if (decoded.isEmpty()) {
-            LOG.debug("lan: ignored a datagram of {} bytes from {}: not an announcement", payload.length, packet.sender());
+            LOG.atDebug().addKeyValue("address", packet.sender())
+                    .log("lan: ignored a datagram of {} bytes from {}: not an announcement", payload.length, packet.sender());
             return;
         }
         MultiserverAddress address = decoded.get().address();
         if (address.key().equals(identity.id())) return;
         if (signed && !decoded.get().verified()) {
-            LOG.debug("lan: ignored {} from {}: its signature does not verify", address, packet.sender());
+            LogEvents.peer(LOG.atDebug(), address).log("lan: ignored {} from {}: its signature does not verify", address, packet.sender());
             return;
         }
         if (!recent.report(address.key(), System.currentTimeMillis())) return;
-        LOG.info("lan: found {}{}", address, signed ? "" : " (legacy, unverified)");
+        LogEvents.peer(LOG.atInfo(), address).log("lan: found {}{}", address, signed ? "" : " (legacy, unverified)");
         try {
             onPeer.accept(address);
         } catch (RuntimeException e) {
-            LOG.warn("lan: handling {} failed: {}", address, e.toString());
+            LogEvents.peer(LOG.atWarn(), address).addKeyValue("reason", e.toString()).log("lan: handling {} failed: {}", address, e.toString());
         }
     }
 }

@@ -10,6 +10,7 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.core.parsetools.RecordParser;
 import org.conch.feed.FeedId;
 import org.conch.feed.Identity;
+import org.conch.feed.ref.MultiserverAddress;
 import org.conch.gossip.GossipException;
 import org.conch.gossip.boxstream.BoxStreamDecoder;
 import org.conch.gossip.boxstream.BoxStreamEncoder;
@@ -27,6 +28,8 @@ import org.conch.gossip.shs.SecretHandshake;
 import org.conch.gossip.shs.ServerHandshake;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
+import org.slf4j.spi.LoggingEventBuilder;
 
 import java.nio.ByteBuffer;
 import java.util.Objects;
@@ -187,7 +190,7 @@ public final class PeerConnection {
 
     /** {@code host:port} of the peer (IPv6 in brackets). */
     public String remoteAddress() {
-        return (remoteHost.indexOf(':') >= 0 ? "[" + remoteHost + "]" : remoteHost) + ":" + remotePort;
+        return MultiserverAddress.hostPort(remoteHost, remotePort);
     }
 
     /** True when we dialled this connection, false when the peer did. */
@@ -313,7 +316,8 @@ public final class PeerConnection {
             MethodRegistry registry = setup.methods().apply(this);
             RpcSession.Options options = setup.muxrpcOptions()
                     .withDispatcher(command -> context.runOnContext(v -> command.run()))
-                    .withHandlerErrors(e -> LOG.warn("gossip {}: a handler failed: {}", describe(), e.toString()))
+                    .withHandlerErrors(e -> event(Level.WARN).addKeyValue("reason", e.toString())
+                            .log("gossip {}: a handler failed: {}", describe(), e.toString()))
                     .withLimitRefusals(this::onLimitRefusal);
             session = new RpcSession(registry == null ? new MethodRegistry() : registry, caller, new Sink(), options);
             socket.handler(this::onBytes);
@@ -340,7 +344,8 @@ public final class PeerConnection {
     private void onLimitRefusal(String refusal) {
         if (!limitRefusalLogged) {
             limitRefusalLogged = true;
-            LOG.warn("gossip {}: refused a call: {}; further refusals on this connection are not logged", describe(), refusal);
+            event(Level.WARN).addKeyValue("reason", refusal)
+                    .log("gossip {}: refused a call: {}; further refusals on this connection are not logged", describe(), refusal);
         }
     }
 
@@ -527,17 +532,21 @@ public final class PeerConnection {
     }
 
     private void log(CloseReason why, Throwable cause) {
-        switch (why.kind()) {
-            case PROTOCOL_ERROR -> LOG.warn("gossip {} closed: {}", describe(), why.message());
-            case INTERNAL_ERROR -> {
-                LOG.warn("gossip {} closed: {}", describe(), why.message());
-                if (cause != null) {
-                    LOG.debug("gossip {}: stack of the internal error", describe(), cause);
-                }
-            }
-            case HANDSHAKE_FAILED, HANDSHAKE_TIMEOUT -> LOG.info("gossip {} closed: {}", describe(), why.message());
-            default -> LOG.debug("gossip {} closed: {}", describe(), why.message());
+        Level level = switch (why.kind()) {
+            case PROTOCOL_ERROR, INTERNAL_ERROR -> Level.WARN;
+            case HANDSHAKE_FAILED, HANDSHAKE_TIMEOUT -> Level.INFO;
+            default -> Level.DEBUG;
+        };
+        event(level).addKeyValue("reason", why.message()).log("gossip {} closed: {}", describe(), why.message());
+        if (why.kind() == CloseReason.Kind.INTERNAL_ERROR && cause != null) {
+            event(Level.DEBUG).setCause(cause).log("gossip {}: stack of the internal error", describe());
         }
+    }
+
+    /** An event about this connection: {@code peer} (its id, or its address while the id is not known) and {@code address}. */
+    private LoggingEventBuilder event(Level level) {
+        FeedId id = remoteId;
+        return LOG.atLevel(level).addKeyValue("peer", id == null ? remoteAddress() : id).addKeyValue("address", remoteAddress());
     }
 
     /** {@code connection to 1.2.3.4:8008 @key.ed25519} / {@code connection from …}. */

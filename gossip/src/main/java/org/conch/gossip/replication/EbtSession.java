@@ -239,8 +239,9 @@ final class EbtSession implements StreamListener, IngestPipeline.Owner {
             // not asked for: ignored, as epidemic-broadcast-trees does (a stopped feed was logged already)
             if ((rep == null || !rep.stopped) && !unaskedLogged) {
                 unaskedLogged = true;
-                LOG.info("peer {} sent {}:{}, a feed we did not ask it for; ignored, as are any later such messages "
-                        + "on this EBT stream (logged once)", peer.peerName(), author, sequence);
+                LOG.atInfo().addKeyValue("peer", peer.peerName()).addKeyValue("feed", author).addKeyValue("seq", sequence)
+                        .log("peer {} sent {}:{}, a feed we did not ask it for; ignored, as are any later such messages "
+                                + "on this EBT stream (logged once)", peer.peerName(), author, sequence);
             }
             return;
         }
@@ -261,13 +262,13 @@ final class EbtSession implements StreamListener, IngestPipeline.Owner {
     }
 
     @Override
-    public void rejected(FeedId feed, String reason) {
+    public void rejected(FeedId feed, long sequence, String reason) {
         Rep rep = rep(feed);
         rep.stopped = true;
         rep.peerReceives = false;
         rep.progress.receiving = false;
         rep.progress.sending = false;
-        peer.feedRejected(feed, reason);
+        peer.feedRejected(feed, sequence, reason);
         if (!closed) {
             note(rep, -1, false);
         }
@@ -425,7 +426,9 @@ final class EbtSession implements StreamListener, IngestPipeline.Owner {
                 return;
             }
             if (error != null) {
-                LOG.error("reading {} to send to {} failed: {}", feed, peer.peerName(), error.toString());
+                LOG.atError().addKeyValue("peer", peer.peerName()).addKeyValue("feed", feed).addKeyValue("seq", from)
+                        .addKeyValue("reason", error.toString())
+                        .log("reading {} to send to {} failed: {}", feed, peer.peerName(), error.toString());
                 rep.queued = false;
             } else if (rows.isEmpty()) {
                 rep.queued = false;

@@ -133,7 +133,9 @@ final class HistoryStreamSource implements StreamListener {
                 return;
             }
             if (error != null) {
-                LOG.error("reading {} for {} failed: {}", args.id(), peer.peerName(), error.toString());
+                LOG.atError().addKeyValue("peer", peer.peerName()).addKeyValue("feed", args.id()).addKeyValue("seq", from)
+                        .addKeyValue("reason", error.toString())
+                        .log("reading {} for {} failed: {}", args.id(), peer.peerName(), error.toString());
                 stream.error("cannot read the feed: " + error.getMessage());
                 close();
                 return;

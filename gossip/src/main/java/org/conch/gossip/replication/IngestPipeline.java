@@ -42,8 +42,11 @@ final class IngestPipeline {
     interface Owner {
         void stored(Message message);
 
-        /** The feed was stopped for this connection; {@code reason} names the message and the rule. */
-        void rejected(FeedId feed, String reason);
+        /**
+         * The feed was stopped for this connection at the message {@code sequence} (0: not known);
+         * {@code reason} names the message and the rule.
+         */
+        void rejected(FeedId feed, long sequence, String reason);
     }
 
     private record Entry(FeedId feed, long sequence, CompletableFuture<Message> validated, Owner owner) {
@@ -130,7 +133,7 @@ final class IngestPipeline {
                 entries.add(entry);
             } catch (CompletionException e) {
                 Throwable cause = e.getCause() == null ? e : e.getCause();
-                reject(entry.feed(), entry.owner(), cause instanceof InvalidMessageException invalid
+                reject(entry, cause instanceof InvalidMessageException invalid
                         ? invalid.getMessage() : "validation failed: " + cause);
             }
         }
@@ -150,9 +153,10 @@ final class IngestPipeline {
         }
         if (error != null) {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            LOG.error("storing {} received messages failed: {}", entries.size(), cause.toString());
+            LOG.atError().addKeyValue("reason", cause.toString())
+                    .log("storing {} received messages failed: {}", entries.size(), cause.toString());
             for (Entry entry : entries) {
-                reject(entry.feed(), entry.owner(), "the store failed: " + cause.getMessage());
+                reject(entry, "the store failed: " + cause.getMessage());
             }
         } else {
             List<AppendResult.Outcome> outcomes = result.outcomes();
@@ -162,8 +166,8 @@ final class IngestPipeline {
                 switch (outcome.status()) {
                     case STORED -> entry.owner().stored(outcome.message());
                     case DUPLICATE -> { }
-                    case FORK -> reject(entry.feed(), entry.owner(), "fork: " + outcome.reason());
-                    case REFUSED -> reject(entry.feed(), entry.owner(), outcome.reason());
+                    case FORK -> reject(entry, "fork: " + outcome.reason());
+                    case REFUSED -> reject(entry, outcome.reason());
                 }
             }
         }
@@ -176,10 +180,10 @@ final class IngestPipeline {
         drain();
     }
 
-    private void reject(FeedId feed, Owner owner, String reason) {
-        if (stopped.add(feed)) {
-            queuedUpTo.remove(feed);
-            owner.rejected(feed, reason);
+    private void reject(Entry entry, String reason) {
+        if (stopped.add(entry.feed())) {
+            queuedUpTo.remove(entry.feed());
+            entry.owner().rejected(entry.feed(), entry.sequence(), reason);
         }
     }
 

@@ -52,12 +52,12 @@ final class LegacyReplication implements IngestPipeline.Owner {
             if (!(value instanceof Map<?, ?> map) || !(map.get("sequence") instanceof Double sequence)
                     || !(map.get("author") instanceof String author)) {
                 peer.ingest.stop(feed);
-                rejected(feed, "the stream sent something that is not a message");
+                rejected(feed, 0, "the stream sent something that is not a message");
                 return;
             }
             if (!author.equals(feed.toString())) {
                 peer.ingest.stop(feed);
-                rejected(feed, "the stream of " + feed + " sent a message of " + author);
+                rejected(feed, sequence.longValue(), "the stream of " + feed + " sent a message of " + author);
                 return;
             }
             progress.remote(sequence.longValue());
@@ -70,7 +70,8 @@ final class LegacyReplication implements IngestPipeline.Owner {
             progress.receiving = false;
             streams.remove(feed, this);
             if (error != null && !peer.isClosed()) {
-                LOG.debug("history stream of {} from {} ended: {}", feed, peer.peerName(), error.getMessage());
+                LOG.atDebug().addKeyValue("peer", peer.peerName()).addKeyValue("feed", feed).addKeyValue("reason", error.getMessage())
+                        .log("history stream of {} from {} ended: {}", feed, peer.peerName(), error.getMessage());
             }
         }
     }
@@ -113,7 +114,8 @@ final class LegacyReplication implements IngestPipeline.Owner {
             feedStream.stream = peer.session().source("createHistoryStream", List.of(options), feedStream);
         } catch (GossipException e) {
             streams.remove(feed);
-            LOG.debug("createHistoryStream of {} to {} not sent: {}", feed, peer.peerName(), e.getMessage());
+            LOG.atDebug().addKeyValue("peer", peer.peerName()).addKeyValue("feed", feed).addKeyValue("reason", e.getMessage())
+                    .log("createHistoryStream of {} to {} not sent: {}", feed, peer.peerName(), e.getMessage());
         }
     }
 
@@ -132,8 +134,8 @@ final class LegacyReplication implements IngestPipeline.Owner {
     }
 
     @Override
-    public void rejected(FeedId feed, String reason) {
-        peer.feedRejected(feed, reason);
+    public void rejected(FeedId feed, long sequence, String reason) {
+        peer.feedRejected(feed, sequence, reason);
         FeedStream feedStream = streams.get(feed);
         if (feedStream != null) {
             abort(feedStream);

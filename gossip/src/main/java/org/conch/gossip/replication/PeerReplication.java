@@ -9,6 +9,7 @@ import org.conch.gossip.muxrpc.StreamListener;
 import org.conch.gossip.muxrpc.Substream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -103,7 +104,7 @@ public final class PeerReplication {
             if (!closed) {
                 closed = true;
                 service.detach(this);
-                LOG.debug("connection context of {} is gone; replication with it stopped", peerName);
+                LOG.atDebug().addKeyValue("peer", peerName).log("connection context of {} is gone; replication with it stopped", peerName);
             }
         }
     }
@@ -154,12 +155,17 @@ public final class PeerReplication {
         sent++;
     }
 
-    /** Logs once per feed that the peer sent something we refuse, and records it for the status. */
-    void feedRejected(FeedId feed, String reason) {
+    /**
+     * Logs once per feed that the peer sent something we refuse (at {@code sequence}, 0 when not known), and
+     * records it for the status.
+     */
+    void feedRejected(FeedId feed, long sequence, String reason) {
         progress(feed).stopped = reason;
         if (loggedRejections.add(feed)) {
-            LOG.warn("peer {} sent an invalid message of feed {}: {}; stopped replicating that feed with it",
-                    peerName, feed, reason);
+            LoggingEventBuilder event = LOG.atWarn().addKeyValue("peer", peerName).addKeyValue("feed", feed);
+            if (sequence > 0) event = event.addKeyValue("seq", sequence);
+            event.addKeyValue("reason", reason)
+                    .log("peer {} sent an invalid message of feed {}: {}; stopped replicating that feed with it", peerName, feed, reason);
         }
     }
 
@@ -168,7 +174,7 @@ public final class PeerReplication {
     void start() {
         service.ready().whenComplete((ok, error) -> execute(() -> {
             if (error != null) {
-                LOG.error("replication with {} not started: the store could not be loaded", peerName);
+                LOG.atError().addKeyValue("peer", peerName).log("replication with {} not started: the store could not be loaded", peerName);
                 return;
             }
             begin();
@@ -190,7 +196,8 @@ public final class PeerReplication {
                 ebt.attach(session.duplex("ebt.replicate", List.of(options), ebt));
             } catch (GossipException e) {
                 ebt = null;
-                LOG.debug("ebt.replicate to {} not sent: {}", peerName, e.getMessage());
+                LOG.atDebug().addKeyValue("peer", peerName).addKeyValue("reason", e.getMessage())
+                        .log("ebt.replicate to {} not sent: {}", peerName, e.getMessage());
             }
         }
     }
@@ -202,17 +209,20 @@ public final class PeerReplication {
         }
         if (closed || !dialled || !ended.isClient() || ended.receivedAnything()) {
             if (error != null && !closed) {
-                LOG.debug("EBT with {} ended: {}", peerName, error.getMessage());
+                LOG.atDebug().addKeyValue("peer", peerName).addKeyValue("reason", error.getMessage())
+                        .log("EBT with {} ended: {}", peerName, error.getMessage());
             }
             return;
         }
         if (error instanceof RemoteCallException remote
                 && (remote.isMissingMethod("ebt", "replicate")
                 || String.valueOf(remote.getMessage()).startsWith("expected ebt.replicate("))) {
-            LOG.info("peer {} has no EBT ({}); replicating by history streams", peerName, remote.getMessage());
+            LOG.atInfo().addKeyValue("peer", peerName).addKeyValue("reason", remote.getMessage())
+                    .log("peer {} has no EBT ({}); replicating by history streams", peerName, remote.getMessage());
             startLegacy();
         } else if (error != null) {
-            LOG.debug("EBT with {} failed: {}", peerName, error.getMessage());
+            LOG.atDebug().addKeyValue("peer", peerName).addKeyValue("reason", error.getMessage())
+                    .log("EBT with {} failed: {}", peerName, error.getMessage());
         }
     }
 

@@ -85,7 +85,7 @@ public final class ReplicationService implements AutoCloseable {
             recompute();
             ready.complete(null);
         } catch (RuntimeException e) {
-            LOG.error("replication could not load the follow graph and clock: {}", e.toString(), e);
+            LOG.atError().setCause(e).log("replication could not load the follow graph and clock: {}", e.toString());
             ready.completeExceptionally(e);
         }
     }

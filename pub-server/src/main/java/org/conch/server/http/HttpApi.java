@@ -128,8 +128,9 @@ public final class HttpApi {
     }
 
     private void refuse(RoutingContext context, int status, String reason) {
-        LOG.info("HTTP {} {} from {} refused: {}", context.request().method(), context.request().path(),
-                context.request().remoteAddress(), reason);
+        LOG.atInfo().addKeyValue("address", context.request().remoteAddress()).addKeyValue("reason", reason)
+                .log("HTTP {} {} from {} refused: {}", context.request().method(), context.request().path(),
+                        context.request().remoteAddress(), reason);
         fail(context, status, reason);
     }
 
