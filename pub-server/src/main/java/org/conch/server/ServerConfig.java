@@ -5,12 +5,16 @@ import org.conch.feed.json.Json;
 import org.conch.feed.ref.MultiserverAddress;
 import org.conch.gossip.muxrpc.RpcSession;
 import org.conch.gossip.net.GossipConfig;
+import org.conch.server.log.LogFormat;
+import org.conch.server.log.LogLevel;
+import org.conch.server.log.LogSettings;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,12 +48,15 @@ import java.util.Set;
  *                                 connection is cut
  * @param blobMaxBytes   the largest blob stored, fetched or accepted over HTTP
  * @param blobQuotaBytes the most bytes all stored blobs may take together
+ * @param logFormat      how log lines are written on stderr: text or JSON
+ * @param logLevel       the least severe events logged
  */
 public record ServerConfig(String host, int port, String httpHost, int httpPort, int hops,
                            List<MultiserverAddress> connect, byte[] networkKey, boolean pub, String publicHost,
                            String name, boolean lan, int maxConnections,
                            int maxConnectionsPerAddress, int handshakeTimeoutMillis, int maxStreamsPerConnection,
-                           int maxUnsentBytes, long blobMaxBytes, long blobQuotaBytes) {
+                           int maxUnsentBytes, long blobMaxBytes, long blobQuotaBytes, LogFormat logFormat,
+                           LogLevel logLevel) {
     public static final String FILE_NAME = "config.json";
     public static final String DEFAULT_HOST = GossipConfig.DEFAULT_HOST;
     public static final int DEFAULT_PORT = GossipConfig.DEFAULT_PORT;
@@ -69,11 +76,16 @@ public record ServerConfig(String host, int port, String httpHost, int httpPort,
     public static final long DEFAULT_BLOB_QUOTA_BYTES = BlobStore.DEFAULT_QUOTA_BYTES;
     /** Largest blob-max-bytes: a blob is held in memory while it is checked and stored. */
     public static final long MAX_BLOB_MAX_BYTES = 256L << 20;
+    public static final LogFormat DEFAULT_LOG_FORMAT = LogFormat.TEXT;
+    public static final LogLevel DEFAULT_LOG_LEVEL = LogLevel.INFO;
+    /** The verbs other than serve log only what went wrong unless told otherwise. */
+    public static final LogLevel DEFAULT_VERB_LOG_LEVEL = LogLevel.WARN;
 
     /** Every key a setting can have, as written in config.json and (with --) on the command line. */
     public static final Set<String> KEYS = Set.of("host", "port", "http-host", "http-port", "hops", "connect",
             "network-key", "pub", "public-host", "name", "lan", "max-connections", "max-connections-per-address",
-            "handshake-timeout", "max-streams-per-connection", "max-unsent-bytes", "blob-max-bytes", "blob-quota-bytes");
+            "handshake-timeout", "max-streams-per-connection", "max-unsent-bytes", "blob-max-bytes", "blob-quota-bytes",
+            "log-format", "log-level");
 
     public ServerConfig {
         connect = List.copyOf(connect);
@@ -110,6 +122,20 @@ public record ServerConfig(String host, int port, String httpHost, int httpPort,
      * {@code flags} (key to value, already as text; a repeated flag joined with commas), strongest last.
      */
     public static ServerConfig load(Path dataDirectory, Map<String, String> environment, Map<String, String> flags) {
+        return from(layered(dataDirectory, environment, flags));
+    }
+
+    /**
+     * Only the logging settings, from the config file and the environment, for the verbs other than serve
+     * (which read nothing else of these settings, so a bad value of another key does not stop them).
+     */
+    public static LogSettings logSettings(Path dataDirectory, Map<String, String> environment) {
+        Reader read = new Reader(layered(dataDirectory, environment, Map.of()));
+        return new LogSettings(read.choice("log-format", DEFAULT_LOG_FORMAT, LogFormat.class),
+                read.choice("log-level", DEFAULT_VERB_LOG_LEVEL, LogLevel.class));
+    }
+
+    private static Map<String, Setting> layered(Path dataDirectory, Map<String, String> environment, Map<String, String> flags) {
         Map<String, Setting> settings = new LinkedHashMap<>();
         readFile(dataDirectory.resolve(FILE_NAME), settings);
         for (String key : KEYS) {
@@ -120,7 +146,7 @@ public record ServerConfig(String host, int port, String httpHost, int httpPort,
             if (!KEYS.contains(key)) throw new IllegalArgumentException("not a setting: " + key);
             if (value != null) settings.put(key, new Setting(value, "--" + key));
         });
-        return from(settings);
+        return settings;
     }
 
     /** {@code http-port} is read from {@code CONCH_HTTP_PORT}. */
@@ -195,7 +221,9 @@ public record ServerConfig(String host, int port, String httpHost, int httpPort,
                 read.integer("max-streams-per-connection", DEFAULT_MAX_STREAMS_PER_CONNECTION, 1,
                         MAX_MAX_STREAMS_PER_CONNECTION),
                 read.integer("max-unsent-bytes", DEFAULT_MAX_UNSENT_BYTES, GossipConfig.MIN_MAX_UNSENT_BYTES, Integer.MAX_VALUE),
-                blobMax, blobQuota);
+                blobMax, blobQuota,
+                read.choice("log-format", DEFAULT_LOG_FORMAT, LogFormat.class),
+                read.choice("log-level", DEFAULT_LOG_LEVEL, LogLevel.class));
     }
 
     private static List<String> sorted(Set<String> keys) {
@@ -250,6 +278,18 @@ public record ServerConfig(String host, int port, String httpHost, int httpPort,
                 }
             }
             return addresses;
+        }
+
+        /** One of an enum's constants, by its name in any case: {@code json} for {@code JSON}. */
+        <E extends Enum<E>> E choice(String key, E fallback, Class<E> type) {
+            Setting setting = settings.get(key);
+            if (setting == null) return fallback;
+            for (E constant : type.getEnumConstants()) {
+                if (constant.name().equalsIgnoreCase(setting.value().trim())) return constant;
+            }
+            List<String> accepted = Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT)).toList();
+            throw wrong(key, setting, "must be " + String.join(", ", accepted.subList(0, accepted.size() - 1))
+                    + " or " + accepted.get(accepted.size() - 1));
         }
 
         byte[] networkKey(String key) {

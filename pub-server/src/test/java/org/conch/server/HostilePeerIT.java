@@ -12,6 +12,9 @@ import org.conch.gossip.net.PeerConnection;
 import org.conch.gossip.replication.VectorClock;
 import org.conch.gossip.shs.SecretHandshake;
 import org.conch.server.cli.DataDirectory;
+import org.conch.server.log.LogFormat;
+import org.conch.server.log.LogLevel;
+import org.conch.server.log.Logs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -80,9 +83,7 @@ class HostilePeerIT {
 
     @BeforeAll
     void startTheServerAndAWellBehavedPeer() throws Exception {
-        assertThat(org.slf4j.LoggerFactory.getLogger(PeerConnection.class).isInfoEnabled())
-                .as("gossip logs at INFO: run this through Failsafe, whose configuration sets "
-                        + "org.slf4j.simpleLogger.log.org.conch.gossip=info").isTrue();
+        Logs.configure(LogFormat.TEXT, LogLevel.INFO); // as conch serve logs by default
         log.start();
         Identity.generate().save(friendData.resolve("secret"));
         friend = ConchServer.start(ServerConfig.load(friendData, Map.of(), Map.of("host", "127.0.0.1", "port", "0",
@@ -116,6 +117,7 @@ class HostilePeerIT {
             if (friend != null) friend.close();
         } finally {
             log.stop();
+            Logs.configure(LogFormat.TEXT, LogLevel.WARN); // as before: other tests in this JVM log only warnings
         }
     }
 
@@ -140,8 +142,12 @@ class HostilePeerIT {
             assertThat(hello.closed().get(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isEqualTo("end of stream");
             assertThat(silent.closed().get(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isEqualTo("end of stream");
             for (HostileClient client : List.of(hello, silent)) {
-                assertThat(log.await("connection from 127.0.0.1:" + client.localPort() + " closed: handshake not complete after "
-                        + HANDSHAKE_TIMEOUT_MS + " ms")).hasSize(1);
+                String address = "127.0.0.1:" + client.localPort();
+                assertThat(log.await("connection from " + address + " closed: handshake not complete after "
+                        + HANDSHAKE_TIMEOUT_MS + " ms")).singleElement().asString()
+                        .as("the peer is named by its address until its key is known")
+                        .contains(" INFO  PeerConnection peer=" + address + " address=" + address
+                                + " reason=\"handshake not complete after " + HANDSHAKE_TIMEOUT_MS + " ms\" gossip ");
             }
         }
     }
@@ -155,9 +161,11 @@ class HostilePeerIT {
             }
             try (HostileClient refused = HostileClient.silent(server.gossipPort())) {
                 assertThat(refused.closed().get(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isEqualTo("end of stream");
-                assertThat(log.await("gossip refused connection from 127.0.0.1:" + refused.localPort() + ": "
+                String address = "127.0.0.1:" + refused.localPort();
+                assertThat(log.await("gossip refused connection from " + address + ": "
                         + MAX_PER_ADDRESS + " connections from 127.0.0.1 open already, the limit (maxConnectionsPerAddress)"))
-                        .singleElement().asString().contains("WARN");
+                        .singleElement().asString()
+                        .contains(" WARN  GossipNode peer=" + address + " address=" + address + " reason=maxConnectionsPerAddress gossip ");
             }
             for (HostileClient client : admitted) {
                 assertThat(client.closed()).as("admitted connections stay up").isNotDone();
@@ -179,7 +187,7 @@ class HostilePeerIT {
             String id = client.identity().id().toString();
             List<String> lines = log.await("gossip connection from 127.0.0.1:" + client.localPort() + " " + id + " closed: ");
             assertThat(lines).hasSize(1);
-            assertThat(lines.get(0)).contains("WARN");
+            assertThat(lines.get(0)).contains(" WARN  PeerConnection peer=\"" + id + "\" address=127.0.0.1:" + client.localPort() + " reason=");
             assertThat(log.lines(line -> line.contains(id))).as("one line names the peer").hasSize(1);
         }
     }
@@ -192,7 +200,9 @@ class HostilePeerIT {
             client.sendBoxed(new byte[]{2, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0, 0, 0, 1});
             assertThat(client.closed().get(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isNotNull();
             assertThat(log.await("gossip connection from 127.0.0.1:" + client.localPort() + " " + client.identity().id()
-                    + " closed: muxrpc body of 4294967295 bytes is over the limit of 1048576 bytes")).hasSize(1);
+                    + " closed: muxrpc body of 4294967295 bytes is over the limit of 1048576 bytes")).singleElement().asString()
+                    .contains("peer=\"" + client.identity().id() + "\" address=127.0.0.1:" + client.localPort()
+                            + " reason=\"muxrpc body of 4294967295 bytes is over the limit of 1048576 bytes\" ");
         }
         assertThat(usedHeapAfterGc() - heapBefore).as("heap growth in bytes").isLessThan(64L << 20);
     }
@@ -221,7 +231,9 @@ class HostilePeerIT {
             }
             assertThat(client.closed()).as("the connection stays up").isNotDone();
             assertThat(log.await("gossip connection from 127.0.0.1:" + client.localPort() + " " + client.identity().id()
-                    + ": refused a call: " + refusal + "; further refusals on this connection are not logged")).hasSize(1);
+                    + ": refused a call: " + refusal + "; further refusals on this connection are not logged")).singleElement().asString()
+                    .contains("peer=\"" + client.identity().id() + "\" address=127.0.0.1:" + client.localPort()
+                            + " reason=\"" + refusal + "\" ");
         }
     }
 
@@ -240,7 +252,8 @@ class HostilePeerIT {
                 // the server cut us off while we wrote: expected
             }
             assertThat(log.await("gossip connection from 127.0.0.1:" + client.localPort() + " " + id + " closed: the peer does not "
-                    + "read what it is sent: ")).singleElement().asString().contains("bytes unsent, over the limit of " + MAX_UNSENT);
+                    + "read what it is sent: ")).singleElement().asString().contains("bytes unsent, over the limit of " + MAX_UNSENT)
+                    .contains("peer=\"" + id + "\" address=127.0.0.1:" + client.localPort() + " reason=\"the peer does not read");
         }
         assertThat(usedHeapAfterGc() - heapBefore).as("heap growth in bytes").isLessThan(64L << 20);
     }
@@ -257,7 +270,9 @@ class HostilePeerIT {
             }
             assertThat(client.await(noteOf(ebt, badSignatures.id(), -1), DEADLINE)).as("the server stops the feed (-1)").isNotNull();
             assertThat(log.await("peer " + client.identity().id() + " sent an invalid message of feed " + badSignatures.id()))
-                    .singleElement().asString().contains("stopped replicating that feed with it");
+                    .singleElement().asString().contains("stopped replicating that feed with it")
+                    .contains(" WARN  PeerReplication peer=\"" + client.identity().id() + "\" feed=\"" + badSignatures.id()
+                            + "\" seq=1 reason=\"");
             assertThat(server.store().state(badSignatures.id())).as("nothing stored").isEmpty();
         }
     }
@@ -274,7 +289,8 @@ class HostilePeerIT {
             client.send(Packet.json(true, false, ebt, forkingSecond.value()));
             assertThat(client.await(noteOf(ebt, forked.id(), -1), DEADLINE)).as("the server stops the feed (-1)").isNotNull();
             assertThat(log.await("peer " + client.identity().id() + " sent an invalid message of feed " + forked.id() + ": fork"))
-                    .hasSize(1);
+                    .singleElement().asString()
+                    .contains("peer=\"" + client.identity().id() + "\" feed=\"" + forked.id() + "\" seq=2 reason=\"fork: ");
         }
         assertThat(server.store().state(forked.id())).contains(FeedState.of(first));
         List<FeedStore.Fork> forks = server.store().forks(forked.id());
@@ -292,7 +308,8 @@ class HostilePeerIT {
                 client.send(Packet.json(true, false, ebt, message.value()));
             }
             assertThat(log.await("peer " + client.identity().id() + " sent " + stranger.id() + ":1, a feed we did not ask it for"))
-                    .hasSize(1);
+                    .singleElement().asString()
+                    .contains(" INFO  EbtSession peer=\"" + client.identity().id() + "\" feed=\"" + stranger.id() + "\" seq=1 peer ");
             assertThat(server.store().state(stranger.id())).isEmpty();
         }
     }
@@ -314,9 +331,12 @@ class HostilePeerIT {
             client.send(Packet.json(true, false, -wrongStream, chain(stranger, 1).get(0).value()));
             assertThat(client.await(p -> p.request() == badStream && p.end(), DEADLINE)).as("aborted").isNotNull();
             assertThat(log.await("peer " + client.identity().id() + " sent an invalid message of feed " + badHistory.id()))
-                    .hasSize(1);
+                    .singleElement().asString()
+                    .contains("peer=\"" + client.identity().id() + "\" feed=\"" + badHistory.id() + "\" seq=1 reason=\"");
             assertThat(log.await("peer " + client.identity().id() + " sent an invalid message of feed " + wrongAuthor.id()
-                    + ": the stream of " + wrongAuthor.id() + " sent a message of " + stranger.id())).hasSize(1);
+                    + ": the stream of " + wrongAuthor.id() + " sent a message of " + stranger.id())).singleElement().asString()
+                    .contains("peer=\"" + client.identity().id() + "\" feed=\"" + wrongAuthor.id() + "\" seq=1 reason=\"the stream of "
+                            + wrongAuthor.id() + " sent a message of " + stranger.id() + "\" ");
             assertThat(server.store().state(badHistory.id())).isEmpty();
             assertThat(server.store().state(wrongAuthor.id())).isEmpty();
             assertThat(server.store().state(stranger.id())).isEmpty();
@@ -382,8 +402,8 @@ class HostilePeerIT {
     }
 
     /**
-     * The log lines written while the test runs: slf4j-simple prints to whatever {@code System.err} is at
-     * the time, so stderr is teed into a list of lines.
+     * The log lines written while the test runs: conch's log appender writes to whatever {@code System.err}
+     * is at the time, so stderr is teed into a list of lines.
      */
     private static final class LogCapture {
         private final ConcurrentLinkedQueue<String> lines = new ConcurrentLinkedQueue<>();

@@ -1,5 +1,8 @@
 package org.conch.server;
 
+import org.conch.server.log.LogFormat;
+import org.conch.server.log.LogLevel;
+import org.conch.server.log.LogSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -123,5 +126,41 @@ class ServerConfigTest {
                 .hasMessage("blob-quota-bytes must be a whole number from 2000 to 9223372036854775807, got \"1000\" (from --blob-quota-bytes)");
         assertThatThrownBy(() -> ServerConfig.load(data, Map.of(), Map.of("blob-max-bytes", "0")))
                 .hasMessageStartingWith("blob-max-bytes must be a whole number from 1 to ");
+    }
+
+    @Test
+    void serveLogsTextAtInfoUnlessToldAndTheLogSettingsAreLayeredLikeEveryOther() throws Exception {
+        ServerConfig defaults = ServerConfig.load(data, Map.of(), Map.of());
+        assertThat(defaults.logFormat()).isEqualTo(LogFormat.TEXT);
+        assertThat(defaults.logLevel()).isEqualTo(LogLevel.INFO);
+        Files.writeString(data.resolve("config.json"), "{\"log-format\": \"json\", \"log-level\": \"debug\"}");
+        ServerConfig fromFile = ServerConfig.load(data, Map.of(), Map.of());
+        assertThat(fromFile.logFormat()).isEqualTo(LogFormat.JSON);
+        assertThat(fromFile.logLevel()).isEqualTo(LogLevel.DEBUG);
+        ServerConfig layered = ServerConfig.load(data, Map.of("CONCH_LOG_FORMAT", "TEXT", "CONCH_LOG_LEVEL", "warn"),
+                Map.of("log-level", "error"));
+        assertThat(layered.logFormat()).as("any case").isEqualTo(LogFormat.TEXT);
+        assertThat(layered.logLevel()).isEqualTo(LogLevel.ERROR);
+    }
+
+    @Test
+    void aBadLogSettingNamesTheKeyTheSourceAndTheChoices() {
+        assertThatThrownBy(() -> ServerConfig.load(data, Map.of(), Map.of("log-format", "xml")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("log-format must be text or json, got \"xml\" (from --log-format)");
+        assertThatThrownBy(() -> ServerConfig.load(data, Map.of("CONCH_LOG_LEVEL", "loud"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("log-level must be error, warn, info or debug, got \"loud\" (from environment CONCH_LOG_LEVEL)");
+    }
+
+    @Test
+    void theOtherVerbsReadOnlyTheLogSettingsAndLogWarningsUnlessTold() throws Exception {
+        assertThat(ServerConfig.logSettings(data, Map.of())).isEqualTo(new LogSettings(LogFormat.TEXT, LogLevel.WARN));
+        Files.writeString(data.resolve("config.json"), "{\"log-format\": \"json\", \"port\": 80000}");
+        assertThat(ServerConfig.logSettings(data, Map.of("CONCH_LOG_LEVEL", "info", "CONCH_HOPS", "many")))
+                .as("a bad value of another key is serve's to report")
+                .isEqualTo(new LogSettings(LogFormat.JSON, LogLevel.INFO));
+        assertThatThrownBy(() -> ServerConfig.logSettings(data, Map.of("CONCH_LOG_FORMAT", "yaml")))
+                .hasMessage("log-format must be text or json, got \"yaml\" (from environment CONCH_LOG_FORMAT)");
     }
 }

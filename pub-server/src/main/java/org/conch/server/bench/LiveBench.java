@@ -52,7 +52,6 @@ public final class LiveBench {
                 }
             }
         }
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         Files.createDirectories(work);
         Path root = Files.createTempDirectory(work.toAbsolutePath(), "live-");
         System.out.printf(Locale.ROOT, "conch live benchmark: %d cores, %s%n", Runtime.getRuntime().availableProcessors(),

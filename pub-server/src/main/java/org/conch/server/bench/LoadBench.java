@@ -93,7 +93,6 @@ public final class LoadBench {
                 }
             }
         }
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         new LoadBench(connections, seconds, polled, work, jar).run();
         System.exit(0);
     }

@@ -1,6 +1,11 @@
 package org.conch.server.cli;
 
 import org.conch.feed.FeedException;
+import org.conch.server.ConfigException;
+import org.conch.server.ServerConfig;
+import org.conch.server.log.LogLevel;
+import org.conch.server.log.LogSettings;
+import org.conch.server.log.Logs;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -59,7 +64,6 @@ import java.util.concurrent.Callable;
         footer = {"", "Start with `conch init`; `conch help VERB` explains a verb."})
 public final class ConchCommand implements Callable<Integer> {
     static final String DATA_ENVIRONMENT_VARIABLE = "CONCH_DATA";
-    private static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";
     /** The usage line first, then the one-line summary and the description, as man pages and git do. */
     private static final List<String> USAGE_FIRST = List.of(
             CommandLine.Model.UsageMessageSpec.SECTION_KEY_SYNOPSIS_HEADING,
@@ -90,7 +94,7 @@ public final class ConchCommand implements Callable<Integer> {
     private boolean json;
 
     @Option(names = "--verbose", scope = ScopeType.INHERIT,
-            description = "Log at info level on stderr, and show stack traces of internal errors.")
+            description = "Log at debug level on stderr, and show stack traces of internal errors.")
     private boolean verbose;
 
     @Spec
@@ -131,9 +135,15 @@ public final class ConchCommand implements Callable<Integer> {
         commandLine.setParameterExceptionHandler(ConchCommand::reportWrongArgument);
         commandLine.setExecutionExceptionHandler((e, command, parseResult) -> conch.reportFailure(e, command));
         commandLine.setExecutionStrategy(parseResult -> {
-            if (conch.verbose) {
-                // Read when the first logger is made, which is after parsing: the store opens later.
-                System.setProperty(LOG_LEVEL_PROPERTY, "info");
+            // before the verb runs, so that it logs as configured; serve reads these settings with its others
+            List<CommandLine> verbs = parseResult.asCommandLineList();
+            if (!(verbs.get(verbs.size() - 1).getCommand() instanceof ServeCommand)) {
+                try {
+                    LogSettings logs = ServerConfig.logSettings(conch.dataDirectory().root(), environment);
+                    Logs.configure(logs.format(), conch.verbose ? LogLevel.DEBUG : logs.level());
+                } catch (ConfigException e) {
+                    return conch.reportFailure(e, commandLine);
+                }
             }
             return new CommandLine.RunLast().execute(parseResult);
         });
@@ -156,6 +166,10 @@ public final class ConchCommand implements Callable<Integer> {
 
     boolean json() {
         return json;
+    }
+
+    boolean verbose() {
+        return verbose;
     }
 
     Map<String, String> environment() {
@@ -185,7 +199,7 @@ public final class ConchCommand implements Callable<Integer> {
             if (verbose && failure.getCause() != null) failure.getCause().printStackTrace(err);
             return failure.exitCode();
         }
-        if (e instanceof org.conch.server.ConfigException failure) {
+        if (e instanceof ConfigException failure) {
             err.println("conch: " + oneLine(failure.getMessage()));
             return ExitCodes.USAGE_OR_UNREADABLE;
         }

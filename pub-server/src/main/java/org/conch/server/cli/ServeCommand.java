@@ -3,6 +3,8 @@ package org.conch.server.cli;
 import org.conch.feed.Identity;
 import org.conch.server.ConchServer;
 import org.conch.server.ServerConfig;
+import org.conch.server.log.LogLevel;
+import org.conch.server.log.Logs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -80,6 +82,12 @@ final class ServeCommand extends VerbCommand {
     @Option(names = "--blob-quota-bytes", paramLabel = "N", description = "The most bytes all blobs together may take (default: 1073741824, 1 GiB).")
     private String blobQuotaBytes;
 
+    @Option(names = "--log-format", paramLabel = "FORMAT", description = "Log lines on stderr as text or json, one event a line (default: text).")
+    private String logFormat;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", description = "Log events of this level and above: error, warn, info or debug (default: info; --verbose: debug).")
+    private String logLevel;
+
     @Option(names = "--init", description = "Create the data directory and a new identity first if it has none.")
     private boolean init;
 
@@ -87,6 +95,7 @@ final class ServeCommand extends VerbCommand {
     public Integer call() throws Exception {
         DataDirectory data = dataDirectory();
         ServerConfig config = ServerConfig.load(data.root(), conch().environment(), flags());
+        Logs.configure(config.logFormat(), conch().verbose() ? LogLevel.DEBUG : config.logLevel());
         if (init && !data.hasIdentity()) {
             Identity created = Identity.generate();
             data.create();
@@ -138,6 +147,8 @@ final class ServeCommand extends VerbCommand {
         flags.put("max-unsent-bytes", maxUnsentBytes);
         flags.put("blob-max-bytes", blobMaxBytes);
         flags.put("blob-quota-bytes", blobQuotaBytes);
+        flags.put("log-format", logFormat);
+        flags.put("log-level", logLevel);
         return flags;
     }
 }

@@ -284,6 +284,23 @@ class ConchCommandTest {
     }
 
     @Test
+    void a_bad_log_setting_stops_any_verb_with_one_line_naming_it() throws IOException {
+        String id = initDefault();
+        Run serve = conch("serve", "--data", data.toString(), "--log-format", "xml");
+        Files.writeString(data.resolve("config.json"), "{\"log-level\": \"loud\"}");
+        Run whoami = conch("whoami", "--data", data.toString());
+
+        assertThat(whoami.exitCode()).isEqualTo(2);
+        assertThat(whoami.out()).isEmpty();
+        assertThat(whoami.errLines()).containsExactly("conch: log-level must be error, warn, info or debug, got \"loud\" (from "
+                + data.resolve("config.json") + ")");
+        assertThat(serve.exitCode()).isEqualTo(2);
+        assertThat(serve.errLines()).containsExactly("conch: log-format must be text or json, got \"xml\" (from --log-format)");
+        Files.delete(data.resolve("config.json"));
+        assertThat(conch("whoami", "--data", data.toString()).out().strip()).isEqualTo(id);
+    }
+
+    @Test
     void wrong_arguments_are_one_line_each() {
         initDefault();
         String[][] wrongArguments = {

@@ -96,9 +96,10 @@ public final class ConchProcess {
     private static Process start(List<String> args, Path log) throws IOException {
         Path jar = Paths.get("target", "conch.jar").toAbsolutePath();
         List<String> command = new ArrayList<>(List.of(
-                Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-jar", jar.toString()));
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-jar", jar.toString()));
         command.addAll(args);
-        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().put("CONCH_LOG_LEVEL", "info"); // every verb, not only serve, for the logs of a failure
+        return builder.start();
     }
 }

@@ -1,5 +1,7 @@
 package org.conch.server.interop;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.conch.feed.FeedId;
 import org.conch.feed.json.CanonicalJson;
 import org.conch.feed.json.Json;
@@ -121,7 +123,7 @@ class ReplicationInteropIT {
             int httpPort = RealPeer.freePort();
             Process server = conch.startServer(List.of("--data", data.toString(), "--json", "serve", "--host", "127.0.0.1",
                     "--port", String.valueOf(RealPeer.freePort()), "--http-port", String.valueOf(httpPort),
-                    "--connect", peer.address()));
+                    "--connect", peer.address(), "--log-format", "json"));
             try {
                 assertThat(server.inputReader(StandardCharsets.UTF_8).readLine()).as("log: %s", conch.serveLog()).isNotNull();
                 peer.waitFor(conchId, 2, 60_000); // conch's follow and post reach the peer over the same connection
@@ -140,8 +142,20 @@ class ReplicationInteropIT {
                 assertThat(held).as("the peer's 1-2, then conch's own 3; none of the peer's 4-7")
                         .containsExactly(peersOwn.get(0), peersOwn.get(1), forkedKey);
             }
-            assertThat(conch.serveLog()).as("one log line names the peer and the feed").containsPattern(
-                    "(?i)" + java.util.regex.Pattern.quote(peer.id()) + ".*(invalid|fork|previous)");
+            List<JsonNode> refusals = new ArrayList<>();
+            for (String line : conch.serveLog().split("\n")) {
+                JsonNode event = new ObjectMapper().readTree(line); // every line of a JSON log is an object
+                if (event.path("message").asText().matches("(?i).*(invalid|fork|previous).*")) refusals.add(event);
+            }
+            assertThat(refusals).as("a log line names the peer and the feed; log:%n%s", conch.serveLog()).isNotEmpty()
+                    .allSatisfy(event -> {
+                        assertThat(event.get("level").asText()).isEqualTo("WARN");
+                        assertThat(event.get("peer").asText()).isEqualTo(peer.id());
+                        assertThat(event.get("feed").asText()).isEqualTo(peer.id());
+                        assertThat(event.get("seq").asLong()).as("the message refused: after conch's own 3").isGreaterThanOrEqualTo(3);
+                        assertThat(event.get("reason").asText()).containsPattern("(?i)fork|previous");
+                        assertThat(event.get("message").asText()).contains(peer.id());
+                    });
         }
     }
 
