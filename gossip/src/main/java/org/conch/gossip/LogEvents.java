@@ -6,8 +6,8 @@ import org.slf4j.spi.LoggingEventBuilder;
 /**
  * Key-values of log events (slf4j's fluent API) that several classes attach: an operator filters on them.
  * The keys conch uses: {@code peer} (the {@code @…ed25519} id, or the remote address while the id is not
- * known), {@code address} ({@code HOST:PORT}), {@code feed}, {@code seq}, {@code invite}, {@code blob},
- * {@code reason}.
+ * known), {@code address} ({@code HOST:PORT}), {@code feed}, {@code seq} (a message's sequence number),
+ * {@code blob}, {@code reason}.
  */
 public final class LogEvents {
     private LogEvents() {

@@ -28,9 +28,8 @@ import java.util.Locale;
  * Flyway) log one step less: warnings at {@code info} (Flyway's lines at every start are not conch's
  * events), their info lines at {@code debug} (their debug lines are their internals).
  *
- * <p>Events carry key-value pairs (slf4j's fluent API) for what they concern, under these keys: {@code peer}
- * (the {@code @…ed25519} id, or the remote address while the id is not known), {@code address},
- * {@code feed}, {@code seq}, {@code invite}, {@code blob}, {@code reason}.
+ * <p>Events carry key-value pairs (slf4j's fluent API) for what they concern, under the keys that
+ * {@link org.conch.gossip.LogEvents} lists.
  */
 public final class Logs {
     /** Whose level is the setting's; the libraries' is one step less verbose. */

@@ -9,12 +9,12 @@ import java.util.List;
 
 /**
  * {@link LogFormat#TEXT}: one line per event,
- * <pre>2026-11-22T10:15:30.123Z WARN  PeerReplication peer=@Ab…=.ed25519 feed=@Cd…=.ed25519 seq=3 reason="signature does not verify" peer @Ab…</pre>
+ * <pre>2026-11-22T10:15:30.123Z WARN  PeerReplication peer="@Ab…=.ed25519" feed="@Cd…=.ed25519" seq=3 reason="signature does not verify" peer @Ab…</pre>
  * the UTC timestamp, the level (padded to five), the logger's class name, the event's key-value pairs in
  * logfmt ({@code key=value}, quoted with {@code \"} and {@code \\} escapes when the value is empty or
- * has a space, {@code "} or {@code =}), then the message. Control characters in values and message are
- * escaped ({@code \n}), so what a peer sent can never start a line of its own. An exception follows on
- * the next lines, each beginning with a tab.
+ * has a space, {@code "} or {@code =}, as every id has), then the message. Control characters in values
+ * and message are escaped ({@code \n}), so what a peer sent can never start a line of its own. An
+ * exception follows on the next lines, each beginning with a tab.
  */
 final class TextLayout extends LayoutBase<ILoggingEvent> {
     @Override
