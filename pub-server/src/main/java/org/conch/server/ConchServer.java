@@ -71,6 +71,11 @@ public final class ConchServer implements AutoCloseable {
     private final Identity identity;
     private final H2FeedStore store;
     private final ExecutorService workers;
+    /**
+     * Signature checks of received messages: CPU only, so one thread per core, and apart from the
+     * workers, so a store call blocked on the disk never holds up validation nor waits behind it.
+     */
+    private final ExecutorService validators;
     private final Vertx vertx;
     private final ReplicationService replication;
     private final BlobStore blobStore;
@@ -95,9 +100,11 @@ public final class ConchServer implements AutoCloseable {
         this.store = dataDirectory.openStore();
         this.workers = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 namedDaemon("conch-worker"));
+        this.validators = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(),
+                namedDaemon("conch-validate"));
         this.vertx = Vertx.vertx();
-        this.replication = ReplicationService.start(store,
-                ReplicationConfig.of(identity.id(), SignCap.NONE, workers).withHops(config.hops()));
+        this.replication = ReplicationService.start(store, ReplicationConfig.of(identity.id(), SignCap.NONE, workers)
+                .withValidationExecutor(validators).withHops(config.hops()));
         MethodRegistry methods = ReplicationHandlers.register(new MethodRegistry(), replication);
         this.blobStore = dataDirectory.openBlobs(config);
         this.blobs = new BlobService(blobStore, workers);
@@ -398,8 +405,10 @@ public final class ConchServer implements AutoCloseable {
             LOG.warn("closing Vert.x: {}", e.toString());
         }
         workers.shutdown();
+        validators.shutdown();
         try {
             workers.awaitTermination(10, TimeUnit.SECONDS);
+            validators.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

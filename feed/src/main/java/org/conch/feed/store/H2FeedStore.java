@@ -329,13 +329,17 @@ public final class H2FeedStore implements FeedStore, Timelines {
 
     /** Moves the ids held in memory into message_key in one sorted batch. */
     private void indexKeys() {
-        List<Map.Entry<MessageId, Long>> entries = new ArrayList<>(unindexedKeys.entrySet());
-        entries.sort(java.util.Comparator.comparingLong(entry -> prefixOf(entry.getKey().bytes())));
+        // Each prefix worked out once: a comparator that read it would copy the id's bytes at every comparison.
+        List<IndexEntry> entries = new ArrayList<>(unindexedKeys.size());
+        for (Map.Entry<MessageId, Long> entry : unindexedKeys.entrySet()) {
+            entries.add(new IndexEntry(prefixOf(entry.getKey().bytes()), entry.getValue(), entry.getKey()));
+        }
+        entries.sort(java.util.Comparator.comparingLong(IndexEntry::prefix));
         try (PreparedStatement insert = writer.prepareStatement("INSERT INTO message_key (key_prefix, log_seq) VALUES (?, ?)");
              PreparedStatement mark = writer.prepareStatement("UPDATE store_state SET num = ? WHERE name = 'keys_indexed_through'")) {
-            for (Map.Entry<MessageId, Long> entry : entries) {
-                insert.setLong(1, prefixOf(entry.getKey().bytes()));
-                insert.setLong(2, entry.getValue());
+            for (IndexEntry entry : entries) {
+                insert.setLong(1, entry.prefix());
+                insert.setLong(2, entry.logSequence());
                 insert.addBatch();
             }
             insert.executeBatch();
@@ -348,7 +352,11 @@ public final class H2FeedStore implements FeedStore, Timelines {
             // The messages are safely in the log; their ids stay in memory and are tried again later.
             throw new StoreException("indexing message ids failed: " + e.getMessage(), e);
         }
-        for (Map.Entry<MessageId, Long> entry : entries) unindexedKeys.remove(entry.getKey());
+        for (IndexEntry entry : entries) unindexedKeys.remove(entry.key());
+    }
+
+    /** A message id on its way into message_key. */
+    private record IndexEntry(long prefix, long logSequence, MessageId key) {
     }
 
     /** Makes the last commit durable: H2 otherwise writes committed changes out in the background. */
