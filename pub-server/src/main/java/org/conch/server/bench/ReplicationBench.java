@@ -222,10 +222,21 @@ public final class ReplicationBench {
         long have = 0;
         long last = -1;
         long lastChange = System.nanoTime();
+        long tenth = Math.max(1, messages / 10);
+        long nextMark = tenth;
+        long markAt = ready;
         while (true) {
             Map<String, Object> health = health(httpPort, author);
             if (connectedAt == 0 && ((Number) health.get("peers")).intValue() > 0) connectedAt = System.nanoTime();
             have = ((Number) health.get("sequence")).longValue();
+            while (have >= nextMark && nextMark <= messages) {
+                // each tenth's own rate shows warm-up apart from the sustained speed
+                long now = System.nanoTime();
+                System.out.printf(Locale.ROOT, "    %3d%% at %5.1f s (%,.0f messages/s over this tenth)%n",
+                        100 * nextMark / messages, (now - ready) / 1e9, tenth / ((now - markAt) / 1e9));
+                markAt = now;
+                nextMark += tenth;
+            }
             if (have >= messages) break;
             if (have != last) {
                 last = have;
