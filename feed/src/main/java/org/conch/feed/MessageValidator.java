@@ -199,7 +199,14 @@ public final class MessageValidator {
     /** UTF-8 of the signed JSON without its last key, the signature. */
     private static byte[] signingBytes(String pretty) {
         int cut = pretty.lastIndexOf(SIGNATURE_KEY_LINE);
-        return (pretty.substring(0, cut) + "\n}").getBytes(StandardCharsets.UTF_8);
+        // Encoded whole and cut after, rather than cut and joined first: one copy of the text fewer.
+        // The signature line is ASCII, so the UTF-8 of the rest is a prefix of the whole one.
+        byte[] whole = pretty.getBytes(StandardCharsets.UTF_8);
+        int kept = whole.length - (pretty.length() - cut);
+        byte[] signing = java.util.Arrays.copyOf(whole, kept + 2);
+        signing[kept] = '\n';
+        signing[kept + 1] = '}';
+        return signing;
     }
 
     static boolean isFeedId(Object author) {

@@ -8,6 +8,7 @@ import org.conch.feed.Identity;
 import org.conch.feed.Message;
 import org.conch.feed.blob.BlobStore;
 import org.conch.feed.SignCap;
+import org.conch.feed.ValidationWarmUp;
 import org.conch.feed.json.CanonicalJson;
 import org.conch.feed.ref.MultiserverAddress;
 import org.conch.feed.store.H2FeedStore;
@@ -66,12 +67,19 @@ public final class ConchServer implements AutoCloseable {
     private static final long MAX_RETRY_MS = 60_000;
     private static final long START_TIMEOUT_SECONDS = 30;
     private static final long METRICS_REFRESH_MS = 5_000;
+    /** About a second of one core when cold: enough for the JIT to compile the whole validation path. */
+    private static final int VALIDATION_WARM_UP_ROUNDS = 3_000;
 
     private final ServerConfig config;
     private final DataDirectory dataDirectory;
     private final Identity identity;
     private final H2FeedStore store;
     private final ExecutorService workers;
+    /**
+     * Signature checks of received messages: CPU only, so one thread per core, and apart from the
+     * workers, so a store call blocked on the disk never holds up validation nor waits behind it.
+     */
+    private final ExecutorService validators;
     private final Vertx vertx;
     private final ReplicationService replication;
     private final BlobStore blobStore;
@@ -96,9 +104,11 @@ public final class ConchServer implements AutoCloseable {
         this.store = dataDirectory.openStore();
         this.workers = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 namedDaemon("conch-worker"));
+        this.validators = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(),
+                namedDaemon("conch-validate"));
         this.vertx = Vertx.vertx();
-        this.replication = ReplicationService.start(store,
-                ReplicationConfig.of(identity.id(), SignCap.NONE, workers).withHops(config.hops()));
+        this.replication = ReplicationService.start(store, ReplicationConfig.of(identity.id(), SignCap.NONE, workers)
+                .withValidationExecutor(validators).withHops(config.hops()));
         MethodRegistry methods = ReplicationHandlers.register(new MethodRegistry(), replication);
         this.blobStore = dataDirectory.openBlobs(config);
         this.blobs = new BlobService(blobStore, workers);
@@ -146,6 +156,7 @@ public final class ConchServer implements AutoCloseable {
     public static ConchServer start(ServerConfig config, DataDirectory dataDirectory) throws Exception {
         ConchServer server = new ConchServer(config, dataDirectory);
         try {
+            server.warmUpValidation();
             server.gossipPort = await(server.node.listen());
             if (config.pub()) server.announcePub();
             if (config.lan() && !isLoopback(config.host())) server.startLan();
@@ -159,6 +170,24 @@ public final class ConchServer implements AutoCloseable {
             server.close();
             throw e;
         }
+    }
+
+    /**
+     * Has the JIT compile the validation path in the background before peers send messages: a fresh
+     * JVM checks its first tens of thousands of received messages several times slower otherwise.
+     */
+    private void warmUpValidation() {
+        Thread warmUp = new Thread(() -> {
+            long started = System.nanoTime();
+            int valid = ValidationWarmUp.run(VALIDATION_WARM_UP_ROUNDS);
+            if (valid != VALIDATION_WARM_UP_ROUNDS) {
+                LOG.error("validation warm-up: only {} of {} throwaway messages validated", valid, VALIDATION_WARM_UP_ROUNDS);
+            } else {
+                LOG.debug("validation warm-up: {} messages in {} ms", valid, (System.nanoTime() - started) / 1_000_000);
+            }
+        }, "conch-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
     }
 
     private void startLan() throws Exception {
@@ -401,8 +430,10 @@ public final class ConchServer implements AutoCloseable {
             LOG.warn("closing Vert.x: {}", e.toString());
         }
         workers.shutdown();
+        validators.shutdown();
         try {
             workers.awaitTermination(10, TimeUnit.SECONDS);
+            validators.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

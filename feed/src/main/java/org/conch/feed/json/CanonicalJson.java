@@ -17,22 +17,32 @@ public final class CanonicalJson {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
     /** The largest array index is 2^32 − 2. */
     private static final long MAX_ARRAY_INDEX = 4294967294L;
+    /** Past this many chars a thread's builder is dropped after use: messages are at most 8192. */
+    private static final int MAX_KEPT_BUFFER = 32 * 1024;
+    private static final ThreadLocal<StringBuilder> BUFFER = ThreadLocal.withInitial(() -> new StringBuilder(2048));
 
     private CanonicalJson() {
     }
 
     /** {@code JSON.stringify(value, null, 2)}: the form that is signed and hashed. */
     public static String pretty(Object value) {
-        StringBuilder out = new StringBuilder(1024);
-        write(out, value, 2, 0);
-        return out.toString();
+        return render(value, 2);
     }
 
     /** {@code JSON.stringify(value)}: the form sent on the wire and stored. */
     public static String compact(Object value) {
-        StringBuilder out = new StringBuilder(512);
-        write(out, value, 0, 0);
-        return out.toString();
+        return render(value, 0);
+    }
+
+    private static String render(Object value, int indent) {
+        // Every message is rendered at least twice on its way in; a builder kept per thread spares
+        // growing a new one through several copies each time.
+        StringBuilder out = BUFFER.get();
+        out.setLength(0);
+        write(out, value, indent, 0);
+        String rendered = out.toString();
+        if (out.capacity() > MAX_KEPT_BUFFER) BUFFER.remove(); // a rare huge value keeps no memory
+        return rendered;
     }
 
     public static void writePretty(StringBuilder out, Object value) {

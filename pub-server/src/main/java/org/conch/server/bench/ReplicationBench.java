@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -40,11 +41,16 @@ public final class ReplicationBench {
     private final Path interop;
     private final Path jar;
     private final long timeoutMs;
+    /** Which senders to measure: conch (b), and each real stack both into conch (a) and into itself (c). */
+    static final Set<String> ALL_LEGS = Set.of("conch", "classic", "manyverse");
+    private final Set<String> legs;
     private final List<Process> processes = new ArrayList<>();
     private final List<RealPeer> peers = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private ReplicationBench(int messages, Path work, Path interop, Path jar) {
+    private ReplicationBench(int messages, Path work, Path interop, Path jar, Set<String> legs) {
+        if (!ALL_LEGS.containsAll(legs)) throw new IllegalArgumentException("--legs takes " + ALL_LEGS + ", got " + legs);
+        this.legs = legs;
         this.messages = messages;
         this.work = work;
         this.interop = interop;
@@ -54,6 +60,7 @@ public final class ReplicationBench {
 
     public static void main(String[] args) throws Exception {
         int messages = 20_000;
+        Set<String> legs = ALL_LEGS;
         Path work = Paths.get("target/bench");
         Path interop = Paths.get("scripts/interop");
         Path jar = Paths.get("pub-server/target/conch.jar");
@@ -63,13 +70,14 @@ public final class ReplicationBench {
                 case "--work" -> work = Paths.get(args[++i]);
                 case "--interop" -> interop = Paths.get(args[++i]);
                 case "--jar" -> jar = Paths.get(args[++i]);
+                case "--legs" -> legs = Set.of(args[++i].split(","));
                 default -> {
-                    System.err.println("usage: ReplicationBench [--messages N] [--work DIR] [--interop DIR] [--jar FILE]");
+                    System.err.println("usage: ReplicationBench [--messages N] [--legs conch,classic,manyverse] [--work DIR] [--interop DIR] [--jar FILE]");
                     System.exit(2);
                 }
             }
         }
-        ReplicationBench bench = new ReplicationBench(messages, work.toAbsolutePath(), interop.toAbsolutePath(), jar.toAbsolutePath());
+        ReplicationBench bench = new ReplicationBench(messages, work.toAbsolutePath(), interop.toAbsolutePath(), jar.toAbsolutePath(), legs);
         Runtime.getRuntime().addShutdownHook(new Thread(bench::killAll));
         bench.run();
         System.exit(0);
@@ -91,11 +99,11 @@ public final class ReplicationBench {
         System.out.println("workload: " + file + ", author " + author);
 
         Map<String, Double> results = new LinkedHashMap<>();
-        leg(results, "(b) conch -> conch", () -> conchToConch(file, author));
-        leg(results, "(a) ssb-server 16 -> conch", () -> realToConch(Stack.CLASSIC, file, author));
-        leg(results, "(a) manyverse -> conch", () -> realToConch(Stack.MANYVERSE, file, author));
-        leg(results, "(c) ssb-server 16 -> ssb-server 16", () -> realToReal(Stack.CLASSIC, file, author));
-        leg(results, "(c) manyverse -> manyverse", () -> realToReal(Stack.MANYVERSE, file, author));
+        if (legs.contains("conch")) leg(results, "(b) conch -> conch", () -> conchToConch(file, author));
+        if (legs.contains("classic")) leg(results, "(a) ssb-server 16 -> conch", () -> realToConch(Stack.CLASSIC, file, author));
+        if (legs.contains("manyverse")) leg(results, "(a) manyverse -> conch", () -> realToConch(Stack.MANYVERSE, file, author));
+        if (legs.contains("classic")) leg(results, "(c) ssb-server 16 -> ssb-server 16", () -> realToReal(Stack.CLASSIC, file, author));
+        if (legs.contains("manyverse")) leg(results, "(c) manyverse -> manyverse", () -> realToReal(Stack.MANYVERSE, file, author));
 
         System.out.println();
         System.out.printf("%-36s %14s%n", "leg", "messages/s");
@@ -214,10 +222,21 @@ public final class ReplicationBench {
         long have = 0;
         long last = -1;
         long lastChange = System.nanoTime();
+        long tenth = Math.max(1, messages / 10);
+        long nextMark = tenth;
+        long markAt = ready;
         while (true) {
             Map<String, Object> health = health(httpPort, author);
             if (connectedAt == 0 && ((Number) health.get("peers")).intValue() > 0) connectedAt = System.nanoTime();
             have = ((Number) health.get("sequence")).longValue();
+            while (have >= nextMark && nextMark <= messages) {
+                // each tenth's own rate shows warm-up apart from the sustained speed
+                long now = System.nanoTime();
+                System.out.printf(Locale.ROOT, "    %3d%% at %5.1f s (%,.0f messages/s over this tenth)%n",
+                        100 * nextMark / messages, (now - ready) / 1e9, tenth / ((now - markAt) / 1e9));
+                markAt = now;
+                nextMark += tenth;
+            }
             if (have >= messages) break;
             if (have != last) {
                 last = have;
@@ -284,7 +303,9 @@ public final class ReplicationBench {
     }
 
     private Map<String, Object> serve(Path data, Path log, String connect) throws Exception {
-        List<String> command = new ArrayList<>(List.of("java", "-jar", jar.toString(), "--data", data.toString(), "--json", "serve",
+        List<String> command = new ArrayList<>(List.of("java"));
+        command.addAll(serveJavaOptions(data));
+        command.addAll(List.of("-jar", jar.toString(), "--data", data.toString(), "--json", "serve",
                 "--host", "127.0.0.1", "--port", String.valueOf(RealPeer.freePort()), "--http-port", String.valueOf(RealPeer.freePort())));
         if (connect != null) command.addAll(List.of("--connect", connect));
         Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
@@ -294,6 +315,18 @@ public final class ReplicationBench {
         if (line == null) throw new IllegalStateException("conch serve exited: " + tail(log));
         drain(out);
         return Json.parseObject(line);
+    }
+
+    /**
+     * Extra JVM options for the serving conch processes, from CONCH_BENCH_SERVE_OPTS (split on spaces;
+     * {@code {data}} becomes the process's data directory, for a profile per process).
+     */
+    private static List<String> serveJavaOptions(Path data) {
+        String options = System.getenv().getOrDefault("CONCH_BENCH_SERVE_OPTS", "").trim();
+        if (options.isEmpty()) return List.of();
+        List<String> result = new ArrayList<>();
+        for (String option : options.split("\\s+")) result.add(option.replace("{data}", data.getFileName().toString()));
+        return result;
     }
 
     private Map<String, Object> health(int httpPort, String feed) throws Exception {
