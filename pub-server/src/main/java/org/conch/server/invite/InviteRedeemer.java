@@ -2,6 +2,8 @@ package org.conch.server.invite;
 
 import org.conch.feed.FeedId;
 import org.conch.feed.store.StoredMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +20,7 @@ import java.util.function.Predicate;
  * that message as {@code {key, value, timestamp}}. Blocking (JDBC): call it from a worker thread.
  */
 public final class InviteRedeemer {
+    private static final Logger LOG = LoggerFactory.getLogger(InviteRedeemer.class);
     static final String FEED_MISSING = "feed to follow is missing";
     static final String ALREADY_FOLLOWING = "already following";
     static final String EXPIRED = "invite has expired";
@@ -48,6 +51,20 @@ public final class InviteRedeemer {
      */
     public Map<String, Object> use(FeedId inviteKey, List<Object> args) {
         Object feedText = args.isEmpty() || !(args.get(0) instanceof Map<?, ?> request) ? null : request.get("feed");
+        try {
+            Map<String, Object> kvt = redeem(inviteKey, feedText);
+            LOG.atInfo().addKeyValue("invite", inviteKey).addKeyValue("feed", feedText)
+                    .log("invite {} redeemed: the pub now follows {}", inviteKey, feedText);
+            return kvt;
+        } catch (InviteRefusedException e) {
+            LOG.atInfo().addKeyValue("invite", inviteKey).addKeyValue("feed", String.valueOf(feedText))
+                    .addKeyValue("reason", e.getMessage())
+                    .log("invite {} refused for {}: {}", inviteKey, feedText, e.getMessage());
+            throw e;
+        }
+    }
+
+    private Map<String, Object> redeem(FeedId inviteKey, Object feedText) {
         FeedId feed = feedText instanceof String text ? FeedId.tryParse(text).orElse(null) : null;
         if (feed != null && pubFollows.test(feed)) {
             throw new InviteRefusedException(ALREADY_FOLLOWING, InviteStatus.LIVE);

@@ -1,5 +1,9 @@
 package org.conch.server.invite;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import org.conch.feed.FeedId;
 import org.conch.feed.Identity;
 import org.conch.feed.Message;
@@ -10,6 +14,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.KeyValuePair;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -83,6 +89,39 @@ class InviteRedeemerTest {
         expected.put("note", "hello from the pub");
         assertThat(published.content()).isEqualTo(expected);
         assertThat(invites.status(key)).isEqualTo(InviteStatus.USED_UP);
+    }
+
+    @Test
+    void eachRedemptionAndRefusalIsLoggedWithTheInviteAndTheFeed() {
+        FeedId key = invites.create(InviteTerms.singleUse()).invite().key();
+        FeedId newcomer = Identity.generate().id();
+        FeedId late = Identity.generate().id();
+        Logger logger = (Logger) LoggerFactory.getLogger(InviteRedeemer.class);
+        ListAppender<ILoggingEvent> events = new ListAppender<>();
+        events.start();
+        logger.addAppender(events);
+        Level level = logger.getLevel();
+        logger.setLevel(Level.INFO);
+        try {
+            redeemer.use(key, feedArg(newcomer.toString()));
+            assertThatThrownBy(() -> redeemer.use(key, feedArg(late.toString()))).isInstanceOf(InviteRefusedException.class);
+        } finally {
+            logger.detachAppender(events);
+            logger.setLevel(level);
+        }
+
+        assertThat(events.list).hasSize(2);
+        assertThat(keyValues(events.list.get(0))).containsEntry("invite", key.toString()).containsEntry("feed", newcomer.toString());
+        assertThat(events.list.get(0).getFormattedMessage()).contains("redeemed", newcomer.toString());
+        assertThat(keyValues(events.list.get(1))).containsEntry("invite", key.toString()).containsEntry("feed", late.toString())
+                .containsEntry("reason", "invite has expired");
+        assertThat(events.list.get(1).getFormattedMessage()).contains("refused", late.toString());
+    }
+
+    private static Map<String, String> keyValues(ILoggingEvent event) {
+        Map<String, String> pairs = new LinkedHashMap<>();
+        for (KeyValuePair pair : event.getKeyValuePairs()) pairs.put(pair.key, String.valueOf(pair.value));
+        return pairs;
     }
 
     @Test
