@@ -52,6 +52,8 @@ import java.util.Set;
  * @param blobQuotaBytes the most bytes all stored blobs may take together
  * @param inviteMaxUses  the most uses an invite created here may allow
  * @param inviteMaxDays  the longest expiry an invite created here may have (days)
+ * @param httpMaxRequestsPerSecond requests a second one client IP address may make to the HTTP API, in bursts
+ *                                 of up to one second's worth (0: no limit)
  * @param logFormat      how log lines are written on stderr: text or JSON
  * @param logLevel       the least severe events logged
  */
@@ -60,7 +62,7 @@ public record ServerConfig(String host, int port, String httpHost, int httpPort,
                            String name, boolean lan, int maxConnections,
                            int maxConnectionsPerAddress, int handshakeTimeoutMillis, int maxStreamsPerConnection,
                            int maxUnsentBytes, long blobMaxBytes, long blobQuotaBytes, int inviteMaxUses,
-                           int inviteMaxDays, LogFormat logFormat, LogLevel logLevel) {
+                           int inviteMaxDays, int httpMaxRequestsPerSecond, LogFormat logFormat, LogLevel logLevel) {
     public static final String FILE_NAME = "config.json";
     public static final String DEFAULT_HOST = GossipConfig.DEFAULT_HOST;
     public static final int DEFAULT_PORT = GossipConfig.DEFAULT_PORT;
@@ -82,6 +84,9 @@ public record ServerConfig(String host, int port, String httpHost, int httpPort,
     public static final long MAX_BLOB_MAX_BYTES = 256L << 20;
     public static final int DEFAULT_INVITE_MAX_USES = InviteTerms.MAX_USES;
     public static final int DEFAULT_INVITE_MAX_DAYS = InviteTerms.MAX_VALIDITY_DAYS;
+    /** Generous for a local user and a web client that polls; a script hammering the API is slowed down. */
+    public static final int DEFAULT_HTTP_MAX_REQUESTS_PER_SECOND = 200;
+    public static final int MAX_HTTP_MAX_REQUESTS_PER_SECOND = 1_000_000;
     public static final LogFormat DEFAULT_LOG_FORMAT = LogFormat.TEXT;
     public static final LogLevel DEFAULT_LOG_LEVEL = LogLevel.INFO;
     /** The verbs other than serve log only what went wrong unless told otherwise. */
@@ -91,7 +96,7 @@ public record ServerConfig(String host, int port, String httpHost, int httpPort,
     public static final Set<String> KEYS = Set.of("host", "port", "http-host", "http-port", "hops", "connect",
             "network-key", "pub", "public-host", "name", "lan", "max-connections", "max-connections-per-address",
             "handshake-timeout", "max-streams-per-connection", "max-unsent-bytes", "blob-max-bytes", "blob-quota-bytes",
-            "invite-max-uses", "invite-max-days", "log-format", "log-level");
+            "invite-max-uses", "invite-max-days", "http-max-requests-per-second", "log-format", "log-level");
 
     public ServerConfig {
         connect = List.copyOf(connect);
@@ -235,6 +240,8 @@ public record ServerConfig(String host, int port, String httpHost, int httpPort,
                 blobMax, blobQuota,
                 read.integer("invite-max-uses", DEFAULT_INVITE_MAX_USES, 1, InviteTerms.MAX_USES),
                 read.integer("invite-max-days", DEFAULT_INVITE_MAX_DAYS, 1, InviteTerms.MAX_VALIDITY_DAYS),
+                read.integer("http-max-requests-per-second", DEFAULT_HTTP_MAX_REQUESTS_PER_SECOND, 0,
+                        MAX_HTTP_MAX_REQUESTS_PER_SECOND),
                 read.choice("log-format", DEFAULT_LOG_FORMAT, LogFormat.class),
                 read.choice("log-level", DEFAULT_LOG_LEVEL, LogLevel.class));
     }

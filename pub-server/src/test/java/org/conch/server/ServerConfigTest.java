@@ -143,6 +143,18 @@ class ServerConfigTest {
     }
 
     @Test
+    void theHttpRateLimitIsGenerousByDefaultAndZeroTurnsItOff() {
+        assertThat(ServerConfig.load(data, Map.of(), Map.of()).httpMaxRequestsPerSecond()).isEqualTo(200);
+        assertThat(ServerConfig.load(data, Map.of("CONCH_HTTP_MAX_REQUESTS_PER_SECOND", "0"), Map.of()).httpMaxRequestsPerSecond())
+                .isZero();
+        assertThat(ServerConfig.load(data, Map.of(), Map.of("http-max-requests-per-second", "5")).httpMaxRequestsPerSecond())
+                .isEqualTo(5);
+        assertThatThrownBy(() -> ServerConfig.load(data, Map.of(), Map.of("http-max-requests-per-second", "-1")))
+                .hasMessage("http-max-requests-per-second must be a whole number from 0 to 1000000, got \"-1\" "
+                        + "(from --http-max-requests-per-second)");
+    }
+
+    @Test
     void serveLogsTextAtInfoUnlessToldAndTheLogSettingsAreLayeredLikeEveryOther() throws Exception {
         ServerConfig defaults = ServerConfig.load(data, Map.of(), Map.of());
         assertThat(defaults.logFormat()).isEqualTo(LogFormat.TEXT);
