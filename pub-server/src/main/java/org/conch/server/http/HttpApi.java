@@ -85,8 +85,10 @@ public final class HttpApi {
             refuse(context, 403, "cross-origin requests are refused (Origin " + origin + ")");
             return;
         }
-        if (limiter != null && context.normalizedPath().startsWith("/api/") && overRate(context)) return;
-        if (!READS.contains(request.method()) && request.path().startsWith("/api/") && !tokenMatches(request.getHeader(TOKEN_HEADER))) {
+        // the path as the router matches it: //api/x, /./api/x and /%61pi/x reach the /api/x routes too
+        boolean api = context.normalizedPath().startsWith("/api/");
+        if (api && limiter != null && overRate(context)) return;
+        if (api && !READS.contains(request.method()) && !tokenMatches(request.getHeader(TOKEN_HEADER))) {
             refuse(context, 401, "writes need the " + TOKEN_HEADER + " header with the token in the data directory's api-token file");
             return;
         }
