@@ -1,9 +1,6 @@
-package org.conch.server.http;
+package org.conch.server;
 
-import org.conch.feed.Identity;
 import org.conch.feed.json.Json;
-import org.conch.server.ConchServer;
-import org.conch.server.ServerConfig;
 import org.conch.server.cli.DataDirectory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,9 +32,9 @@ class HttpRateLimitIT {
 
     @BeforeEach
     void start() throws Exception {
-        Identity.generate().save(data.resolve("secret"));
-        server = ConchServer.start(ServerConfig.load(data, Map.of(), Map.of("host", "127.0.0.1", "port", "0", "http-port", "0",
-                "lan", "false", "http-max-requests-per-second", String.valueOf(PER_SECOND))), new DataDirectory(data));
+        InProcessConch.initialise(data);
+        server = ConchServer.start(InProcessConch.localConfig(data, "http-max-requests-per-second", String.valueOf(PER_SECOND)),
+                new DataDirectory(data));
         base = "http://127.0.0.1:" + server.httpPort();
     }
 
