@@ -5,6 +5,8 @@ import org.conch.feed.json.Json;
 import org.conch.feed.ref.MultiserverAddress;
 import org.conch.gossip.muxrpc.RpcSession;
 import org.conch.gossip.net.GossipConfig;
+import org.conch.server.invite.InviteLimits;
+import org.conch.server.invite.InviteTerms;
 import org.conch.server.log.LogFormat;
 import org.conch.server.log.LogLevel;
 import org.conch.server.log.LogSettings;
@@ -48,6 +50,10 @@ import java.util.Set;
  *                                 connection is cut
  * @param blobMaxBytes   the largest blob stored, fetched or accepted over HTTP
  * @param blobQuotaBytes the most bytes all stored blobs may take together
+ * @param inviteMaxUses  the most uses an invite created here may allow
+ * @param inviteMaxDays  the longest expiry an invite created here may have (days)
+ * @param httpMaxRequestsPerSecond requests a second one client IP address may make to the HTTP API, in bursts
+ *                                 of up to one second's worth (0: no limit)
  * @param logFormat      how log lines are written on stderr: text or JSON
  * @param logLevel       the least severe events logged
  */
@@ -55,8 +61,8 @@ public record ServerConfig(String host, int port, String httpHost, int httpPort,
                            List<MultiserverAddress> connect, byte[] networkKey, boolean pub, String publicHost,
                            String name, boolean lan, int maxConnections,
                            int maxConnectionsPerAddress, int handshakeTimeoutMillis, int maxStreamsPerConnection,
-                           int maxUnsentBytes, long blobMaxBytes, long blobQuotaBytes, LogFormat logFormat,
-                           LogLevel logLevel) {
+                           int maxUnsentBytes, long blobMaxBytes, long blobQuotaBytes, int inviteMaxUses,
+                           int inviteMaxDays, int httpMaxRequestsPerSecond, LogFormat logFormat, LogLevel logLevel) {
     public static final String FILE_NAME = "config.json";
     public static final String DEFAULT_HOST = GossipConfig.DEFAULT_HOST;
     public static final int DEFAULT_PORT = GossipConfig.DEFAULT_PORT;
@@ -76,6 +82,11 @@ public record ServerConfig(String host, int port, String httpHost, int httpPort,
     public static final long DEFAULT_BLOB_QUOTA_BYTES = BlobStore.DEFAULT_QUOTA_BYTES;
     /** Largest blob-max-bytes: a blob is held in memory while it is checked and stored. */
     public static final long MAX_BLOB_MAX_BYTES = 256L << 20;
+    public static final int DEFAULT_INVITE_MAX_USES = InviteTerms.MAX_USES;
+    public static final int DEFAULT_INVITE_MAX_DAYS = InviteTerms.MAX_VALIDITY_DAYS;
+    /** Generous for a local user and a web client that polls; a script hammering the API is slowed down. */
+    public static final int DEFAULT_HTTP_MAX_REQUESTS_PER_SECOND = 200;
+    public static final int MAX_HTTP_MAX_REQUESTS_PER_SECOND = 1_000_000;
     public static final LogFormat DEFAULT_LOG_FORMAT = LogFormat.TEXT;
     public static final LogLevel DEFAULT_LOG_LEVEL = LogLevel.INFO;
     /** The verbs other than serve log only what went wrong unless told otherwise. */
@@ -85,7 +96,7 @@ public record ServerConfig(String host, int port, String httpHost, int httpPort,
     public static final Set<String> KEYS = Set.of("host", "port", "http-host", "http-port", "hops", "connect",
             "network-key", "pub", "public-host", "name", "lan", "max-connections", "max-connections-per-address",
             "handshake-timeout", "max-streams-per-connection", "max-unsent-bytes", "blob-max-bytes", "blob-quota-bytes",
-            "log-format", "log-level");
+            "invite-max-uses", "invite-max-days", "http-max-requests-per-second", "log-format", "log-level");
 
     public ServerConfig {
         connect = List.copyOf(connect);
@@ -111,6 +122,11 @@ public record ServerConfig(String host, int port, String httpHost, int httpPort,
     /** The muxrpc limits of every gossip connection derived from these. */
     public RpcSession.Options muxrpc() {
         return RpcSession.Options.defaults().withMaxOpenStreams(maxStreamsPerConnection);
+    }
+
+    /** The most an invite created on this server may allow. */
+    public InviteLimits inviteLimits() {
+        return new InviteLimits(inviteMaxUses, inviteMaxDays);
     }
 
     /** One value of a setting and where it came from, for error messages. */
@@ -222,6 +238,10 @@ public record ServerConfig(String host, int port, String httpHost, int httpPort,
                         MAX_MAX_STREAMS_PER_CONNECTION),
                 read.integer("max-unsent-bytes", DEFAULT_MAX_UNSENT_BYTES, GossipConfig.MIN_MAX_UNSENT_BYTES, Integer.MAX_VALUE),
                 blobMax, blobQuota,
+                read.integer("invite-max-uses", DEFAULT_INVITE_MAX_USES, 1, InviteTerms.MAX_USES),
+                read.integer("invite-max-days", DEFAULT_INVITE_MAX_DAYS, 1, InviteTerms.MAX_VALIDITY_DAYS),
+                read.integer("http-max-requests-per-second", DEFAULT_HTTP_MAX_REQUESTS_PER_SECOND, 0,
+                        MAX_HTTP_MAX_REQUESTS_PER_SECOND),
                 read.choice("log-format", DEFAULT_LOG_FORMAT, LogFormat.class),
                 read.choice("log-level", DEFAULT_LOG_LEVEL, LogLevel.class));
     }

@@ -83,8 +83,15 @@ class InviteServerIT {
     void aNewcomerRedeemsThroughItsRunningServerAndTheyReplicate() throws Exception {
         FeedId pubId = initialise(pubData);
         FeedId newcomerId = initialise(newcomerData);
-        ConchServer pub = start(pubData, "pub", "true", "public-host", "127.0.0.1");
+        ConchServer pub = start(pubData, "pub", "true", "public-host", "127.0.0.1", "invite-max-uses", "2", "invite-max-days", "1");
         ConchServer newcomer = start(newcomerData);
+
+        // the running server's limits decide, not what the CLI alone would allow
+        Run tooMany = conch(pubData, "invite", "create", "--uses", "3");
+        assertThat(tooMany.exit()).isEqualTo(1);
+        assertThat(tooMany.err()).isEqualTo("conch: uses must be between 1 and 2 (invite-max-uses), got 3\n");
+        Run tooLong = conch(pubData, "invite", "create", "--expires", "25h");
+        assertThat(tooLong.err()).isEqualTo("conch: expiry must be between 1m and 1d (invite-max-days), got 25h\n");
 
         Run created = conch(pubData, "--json", "invite", "create", "--uses", "2", "--expires", "1h", "--note", "hi");
         assertThat(created.exit()).as(created.err()).isZero();

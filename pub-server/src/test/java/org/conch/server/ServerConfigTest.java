@@ -1,5 +1,6 @@
 package org.conch.server;
 
+import org.conch.server.invite.InviteLimits;
 import org.conch.server.log.LogFormat;
 import org.conch.server.log.LogLevel;
 import org.conch.server.log.LogSettings;
@@ -126,6 +127,31 @@ class ServerConfigTest {
                 .hasMessage("blob-quota-bytes must be a whole number from 2000 to 9223372036854775807, got \"1000\" (from --blob-quota-bytes)");
         assertThatThrownBy(() -> ServerConfig.load(data, Map.of(), Map.of("blob-max-bytes", "0")))
                 .hasMessageStartingWith("blob-max-bytes must be a whole number from 1 to ");
+    }
+
+    @Test
+    void inviteLimitsHaveTheOldFixedLimitsAsDefaultsAndCeilings() throws Exception {
+        ServerConfig defaults = ServerConfig.load(data, Map.of(), Map.of());
+        assertThat(defaults.inviteLimits()).isEqualTo(new InviteLimits(1_000_000, 3650));
+        Files.writeString(data.resolve("config.json"), "{\"invite-max-uses\": 500}");
+        ServerConfig set = ServerConfig.load(data, Map.of("CONCH_INVITE_MAX_DAYS", "30"), Map.of());
+        assertThat(set.inviteLimits()).isEqualTo(new InviteLimits(500, 30));
+        assertThatThrownBy(() -> ServerConfig.load(data, Map.of(), Map.of("invite-max-uses", "1000001")))
+                .hasMessage("invite-max-uses must be a whole number from 1 to 1000000, got \"1000001\" (from --invite-max-uses)");
+        assertThatThrownBy(() -> ServerConfig.load(data, Map.of("CONCH_INVITE_MAX_DAYS", "0"), Map.of()))
+                .hasMessage("invite-max-days must be a whole number from 1 to 3650, got \"0\" (from environment CONCH_INVITE_MAX_DAYS)");
+    }
+
+    @Test
+    void theHttpRateLimitIsGenerousByDefaultAndZeroTurnsItOff() {
+        assertThat(ServerConfig.load(data, Map.of(), Map.of()).httpMaxRequestsPerSecond()).isEqualTo(200);
+        assertThat(ServerConfig.load(data, Map.of("CONCH_HTTP_MAX_REQUESTS_PER_SECOND", "0"), Map.of()).httpMaxRequestsPerSecond())
+                .isZero();
+        assertThat(ServerConfig.load(data, Map.of(), Map.of("http-max-requests-per-second", "5")).httpMaxRequestsPerSecond())
+                .isEqualTo(5);
+        assertThatThrownBy(() -> ServerConfig.load(data, Map.of(), Map.of("http-max-requests-per-second", "-1")))
+                .hasMessage("http-max-requests-per-second must be a whole number from 0 to 1000000, got \"-1\" "
+                        + "(from --http-max-requests-per-second)");
     }
 
     @Test

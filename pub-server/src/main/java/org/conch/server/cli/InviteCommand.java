@@ -10,6 +10,7 @@ import org.conch.feed.store.H2FeedStore;
 import org.conch.server.ServerConfig;
 import org.conch.server.invite.InviteAcceptor;
 import org.conch.server.invite.InviteEndpoint;
+import org.conch.server.invite.InviteLimits;
 import org.conch.server.invite.InviteReplies;
 import org.conch.server.invite.InviteStore;
 import org.conch.server.invite.InviteTerms;
@@ -19,7 +20,6 @@ import picocli.CommandLine.Parameters;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,10 +57,10 @@ final class InviteCommand extends VerbCommand {
 
     @Command(name = "create", header = "Create an invite and print its code.")
     static final class Create extends VerbCommand {
-        @Option(names = "--uses", paramLabel = "N", description = "How many people may redeem it (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--uses", paramLabel = "N", description = "How many people may redeem it (default: ${DEFAULT-VALUE}; at most the setting invite-max-uses).")
         private int uses = InviteTerms.DEFAULT_USES;
 
-        @Option(names = "--expires", paramLabel = "DURATION", description = "Valid for this long: 7d, 12h or 30m (default: no expiry).")
+        @Option(names = "--expires", paramLabel = "DURATION", description = "Valid for this long: 7d, 12h or 30m (default: no expiry; at most the setting invite-max-days).")
         private String expires;
 
         @Option(names = "--note", paramLabel = "TEXT", description = "Published with the pub's follow of each newcomer.")
@@ -68,15 +68,10 @@ final class InviteCommand extends VerbCommand {
 
         @Override
         public Integer call() {
-            InviteTerms terms;
-            try {
-                Duration validFor = expires == null ? null : InviteTerms.parseValidity(expires);
-                terms = new InviteTerms(uses, validFor, note);
-            } catch (IllegalArgumentException e) {
-                throw wrongArgument(e.getMessage());
-            }
+            // what no server accepts is refused here; a running server checks its own limits
+            terms(InviteLimits.CEILINGS);
             Map<?, ?> created = (Map<?, ?>) runningServer(this).map(server -> server.post("/api/invites", request()))
-                    .orElseGet(() -> createHere(terms));
+                    .orElseGet(this::createHere);
             if (created.get("warning") != null) err().println("conch: warning: " + created.get("warning"));
             if (json()) printJson(created);
             else out().println(created.get("code"));
@@ -91,9 +86,18 @@ final class InviteCommand extends VerbCommand {
             return request;
         }
 
-        private Map<String, Object> createHere(InviteTerms terms) {
+        private InviteTerms terms(InviteLimits limits) {
+            try {
+                return limits.terms(uses, expires, note);
+            } catch (IllegalArgumentException e) {
+                throw wrongArgument(e.getMessage());
+            }
+        }
+
+        private Map<String, Object> createHere() {
             DataDirectory data = dataDirectory();
             ServerConfig config = ServerConfig.load(data.root(), conch().environment(), Map.of());
+            InviteTerms terms = terms(config.inviteLimits());
             try (InviteStore invites = data.openInvites()) {
                 return InviteReplies.created(invites.create(terms), InviteEndpoint.of(config, config.port()), data.identity().id());
             }

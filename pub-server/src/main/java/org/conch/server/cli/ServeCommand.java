@@ -82,6 +82,16 @@ final class ServeCommand extends VerbCommand {
     @Option(names = "--blob-quota-bytes", paramLabel = "N", description = "The most bytes all blobs together may take (default: 1073741824, 1 GiB).")
     private String blobQuotaBytes;
 
+    @Option(names = "--invite-max-uses", paramLabel = "N", description = "The most uses an invite created here may allow (default: 1000000).")
+    private String inviteMaxUses;
+
+    @Option(names = "--invite-max-days", paramLabel = "DAYS", description = "The longest expiry an invite created here may have (default: 3650).")
+    private String inviteMaxDays;
+
+    @Option(names = "--http-max-requests-per-second", paramLabel = "N",
+            description = "Requests a second one client address may make to the HTTP API, in bursts of up to N; more get 429 (default: 200; 0: no limit).")
+    private String httpMaxRequestsPerSecond;
+
     @Option(names = "--log-format", paramLabel = "FORMAT", description = "Log lines on stderr as text or json, one event a line (default: text).")
     private String logFormat;
 
@@ -147,6 +157,9 @@ final class ServeCommand extends VerbCommand {
         flags.put("max-unsent-bytes", maxUnsentBytes);
         flags.put("blob-max-bytes", blobMaxBytes);
         flags.put("blob-quota-bytes", blobQuotaBytes);
+        flags.put("invite-max-uses", inviteMaxUses);
+        flags.put("invite-max-days", inviteMaxDays);
+        flags.put("http-max-requests-per-second", httpMaxRequestsPerSecond);
         flags.put("log-format", logFormat);
         flags.put("log-level", logLevel);
         return flags;

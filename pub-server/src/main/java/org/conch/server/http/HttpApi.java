@@ -2,6 +2,7 @@ package org.conch.server.http;
 
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -19,12 +20,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP side of conch: the web client, its JSON API and the channel other CLI verbs use while a server
  * runs. Every request passes the same gate first (design.md, security model): a {@code Host} that is not
- * this server's refuses DNS rebinding, a foreign {@code Origin} refuses cross-site requests, and every write
- * under {@code /api} must carry the token from the data directory in {@value #TOKEN_HEADER}.
+ * this server's refuses DNS rebinding, a foreign {@code Origin} refuses cross-site requests, each client address
+ * may make at most {@code http-max-requests-per-second} requests under {@code /api} (more get 429 with
+ * {@code Retry-After}), and every write under {@code /api} must carry the token from the data directory in
+ * {@value #TOKEN_HEADER}.
  */
 public final class HttpApi {
     public static final String TOKEN_HEADER = "X-Conch-Token";
@@ -38,6 +42,8 @@ public final class HttpApi {
     private final byte[] token;
     private final List<ApiRoutes> routeGroups;
     private final String bindHost;
+    /** Null when the rate is not limited. */
+    private final RequestRateLimiter limiter;
     private volatile int port;
 
     public HttpApi(ConchServer server, String token, List<ApiRoutes> routeGroups) {
@@ -45,6 +51,9 @@ public final class HttpApi {
         this.token = token.getBytes(StandardCharsets.UTF_8);
         this.routeGroups = List.copyOf(routeGroups);
         this.bindHost = server.config().httpHost();
+        int perSecond = server.config().httpMaxRequestsPerSecond();
+        this.limiter = perSecond == 0 ? null
+                : new RequestRateLimiter(perSecond, RequestRateLimiter.DEFAULT_MAX_CLIENTS, System::nanoTime);
     }
 
     /** The port really bound (the configured one may be 0); Host and Origin checks compare against it. */
@@ -76,13 +85,31 @@ public final class HttpApi {
             refuse(context, 403, "cross-origin requests are refused (Origin " + origin + ")");
             return;
         }
-        if (!READS.contains(request.method()) && request.path().startsWith("/api/") && !tokenMatches(request.getHeader(TOKEN_HEADER))) {
+        // the path as the router matches it: //api/x, /./api/x and /%61pi/x reach the /api/x routes too
+        boolean api = context.normalizedPath().startsWith("/api/");
+        if (api && limiter != null && overRate(context)) return;
+        if (api && !READS.contains(request.method()) && !tokenMatches(request.getHeader(TOKEN_HEADER))) {
             refuse(context, 401, "writes need the " + TOKEN_HEADER + " header with the token in the data directory's api-token file");
             return;
         }
         context.response().putHeader("X-Content-Type-Options", "nosniff");
         context.response().putHeader("Referrer-Policy", "no-referrer");
         context.next();
+    }
+
+    /** Takes a token of the client's address; when it has none left, replies 429 with Retry-After and says so. */
+    private boolean overRate(RoutingContext context) {
+        SocketAddress remote = context.request().remoteAddress();
+        long waitNanos = limiter.acquire(remote == null ? "" : remote.hostAddress());
+        if (waitNanos == 0) return false;
+        long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(waitNanos + TimeUnit.SECONDS.toNanos(1) - 1));
+        // one line per refusal would let a flood flood the log too
+        LOG.debug("HTTP {} {} from {} refused: over {} requests a second", context.request().method(),
+                context.request().path(), remote, limiter.perSecond());
+        context.response().putHeader("Retry-After", Long.toString(seconds));
+        fail(context, 429, "too many requests: at most " + limiter.perSecond()
+                + " a second from one address (http-max-requests-per-second); retry after " + seconds + " s");
+        return true;
     }
 
     private boolean acceptedHost(String host) {

@@ -9,16 +9,17 @@ import org.conch.feed.ref.InviteCode;
 import org.conch.server.ConchServer;
 import org.conch.server.invite.InviteAcceptor;
 import org.conch.server.invite.InviteEndpoint;
+import org.conch.server.invite.InviteLimits;
 import org.conch.server.invite.InviteReplies;
 import org.conch.server.invite.InviteTerms;
 
-import java.time.Duration;
 import java.util.Map;
 
 /**
  * The invites of a running server, for {@code conch invite …} and the web client:
  * <ul>
- *   <li>{@code POST /api/invites {uses?, expires? ("7d", "12h", "30m"), note?}}: a new invite and its code;</li>
+ *   <li>{@code POST /api/invites {uses?, expires? ("7d", "12h", "30m"), note?}}: a new invite and its code; uses
+ *       and expiry over the settings invite-max-uses and invite-max-days are refused (400);</li>
  *   <li>{@code GET /api/invites}: all invites;</li>
  *   <li>{@code DELETE /api/invites/:id}: revokes one (404 when there is none);</li>
  *   <li>{@code POST /api/invites/accept {code}}: redeems a pub's invite, publishes the follow of the pub and its
@@ -40,7 +41,7 @@ public final class InviteRoutes implements ApiRoutes {
         if (body == null) return;
         InviteTerms terms;
         try {
-            terms = terms(body);
+            terms = terms(body, server.config().inviteLimits());
         } catch (IllegalArgumentException e) {
             HttpApi.fail(context, 400, e.getMessage());
             return;
@@ -51,18 +52,20 @@ public final class InviteRoutes implements ApiRoutes {
                 .onFailure(context::fail);
     }
 
-    /** {@code uses} a whole number, {@code expires} as {@link InviteTerms#parseValidity}, {@code note} text. */
-    static InviteTerms terms(Map<String, Object> body) {
+    /**
+     * {@code uses} a whole number, {@code expires} as {@link InviteTerms#parseValidity}, {@code note} text;
+     * uses and expiry within {@code limits}.
+     */
+    static InviteTerms terms(Map<String, Object> body, InviteLimits limits) {
         Object uses = body.getOrDefault("uses", (double) InviteTerms.DEFAULT_USES);
-        if (!(uses instanceof Double number) || number != Math.rint(number) || number < 1 || number > InviteTerms.MAX_USES) {
-            throw new IllegalArgumentException("uses must be a whole number from 1 to " + InviteTerms.MAX_USES + ", got " + uses);
+        if (!(uses instanceof Double number) || number != Math.rint(number)) {
+            throw new IllegalArgumentException("uses must be a whole number, got " + uses);
         }
         Object expires = body.get("expires");
         if (expires != null && !(expires instanceof String)) throw new IllegalArgumentException("expires must be text like 7d, 12h or 30m");
         Object note = body.get("note");
         if (note != null && !(note instanceof String)) throw new IllegalArgumentException("note must be text");
-        Duration validFor = expires == null ? null : InviteTerms.parseValidity((String) expires);
-        return new InviteTerms(number.intValue(), validFor, (String) note);
+        return limits.terms(number.longValue(), (String) expires, (String) note);
     }
 
     private static void revoke(RoutingContext context, ConchServer server) {

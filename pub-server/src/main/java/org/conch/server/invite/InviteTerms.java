@@ -8,9 +8,11 @@ import java.time.Duration;
  */
 public record InviteTerms(int uses, Duration validFor, String note) {
     public static final int DEFAULT_USES = 1;
+    /** The most uses any invite may allow: the ceiling (and default) of the setting invite-max-uses. */
     public static final int MAX_USES = 1_000_000;
     public static final int MAX_NOTE_LENGTH = 1000;
-    public static final long MAX_VALIDITY_DAYS = 3650;
+    /** The longest expiry any invite may have: the ceiling (and default) of the setting invite-max-days. */
+    public static final int MAX_VALIDITY_DAYS = 3650;
     private static final java.util.regex.Pattern VALIDITY = java.util.regex.Pattern.compile("(\\d{1,9})([dhm])");
 
     public InviteTerms {
@@ -28,7 +30,8 @@ public record InviteTerms(int uses, Duration validFor, String note) {
 
     /**
      * Parses an expiry as the CLI and the HTTP API take it: a whole number and a unit, {@code d} (days),
-     * {@code h} (hours) or {@code m} (minutes), e.g. {@code 7d}, {@code 12h}, {@code 30m}.
+     * {@code h} (hours) or {@code m} (minutes), e.g. {@code 7d}, {@code 12h}, {@code 30m}. How long it may be
+     * is the server's to say: see {@link InviteLimits}.
      */
     public static Duration parseValidity(String text) {
         java.util.regex.Matcher matcher = VALIDITY.matcher(text == null ? "" : text.strip());
@@ -41,9 +44,6 @@ public record InviteTerms(int uses, Duration validFor, String note) {
             case "h" -> Duration.ofHours(amount);
             default -> Duration.ofMinutes(amount);
         };
-        if (validity.isZero() || validity.compareTo(Duration.ofDays(MAX_VALIDITY_DAYS)) > 0) {
-            throw new IllegalArgumentException("expiry must be between 1m and " + MAX_VALIDITY_DAYS + "d, got " + text);
-        }
         return validity;
     }
 

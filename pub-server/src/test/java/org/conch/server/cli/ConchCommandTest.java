@@ -503,6 +503,21 @@ class ConchCommandTest {
         Run badUses = conch("invite", "create", "--uses", "0", "--data", data.toString());
         assertThat(badUses.exitCode()).isEqualTo(2);
         assertThat(badUses.err()).startsWith("conch invite create: uses must be between 1 and");
+    }
+
+    @Test
+    void invite_create_without_a_server_keeps_to_the_configured_limits() throws Exception {
+        initDefault();
+        Files.writeString(data.resolve("config.json"), "{\"invite-max-uses\": 500, \"invite-max-days\": 30}");
+        Run tooMany = conch("invite", "create", "--uses", "1000", "--data", data.toString());
+        assertThat(tooMany.exitCode()).isEqualTo(2);
+        assertThat(tooMany.err()).isEqualTo("conch invite create: uses must be between 1 and 500 (invite-max-uses), got 1000 (see 'conch invite create --help')\n");
+        Run tooLong = conch("invite", "create", "--expires", "31d", "--data", data.toString());
+        assertThat(tooLong.exitCode()).isEqualTo(2);
+        assertThat(tooLong.err()).isEqualTo("conch invite create: expiry must be between 1m and 30d (invite-max-days), got 31d (see 'conch invite create --help')\n");
+        assertThat(data.resolve("invites/invites.mv.db")).as("nothing created").doesNotExist();
+        Run within = conch("invite", "create", "--uses", "500", "--expires", "30d", "--data", data.toString());
+        assertThat(within.exitCode()).as(within.err()).isZero();
         Run noVerb = conch("invite", "--data", data.toString());
         assertThat(noVerb.exitCode()).isEqualTo(2);
     }

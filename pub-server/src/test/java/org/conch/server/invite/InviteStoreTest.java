@@ -154,9 +154,7 @@ class InviteStoreTest {
         assertThat(InviteTerms.parseValidity("7d")).isEqualTo(Duration.ofDays(7));
         assertThat(InviteTerms.parseValidity("12h")).isEqualTo(Duration.ofHours(12));
         assertThat(InviteTerms.parseValidity("30m")).isEqualTo(Duration.ofMinutes(30));
-        assertThatThrownBy(() -> InviteTerms.parseValidity("0d")).hasMessageContaining("between 1m and 3650d");
         assertThatThrownBy(() -> InviteTerms.parseValidity("7 days")).hasMessageContaining("expiry must be a number and d, h or m");
-        assertThatThrownBy(() -> InviteTerms.parseValidity("99999d")).hasMessageContaining("between 1m and 3650d");
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {

@@ -229,6 +229,10 @@ class WebApiIT {
         Map<String, Object> follow = Map.of("contact", BOB.id().toString(), "following", true);
         assertThat(post("/api/contacts", follow, null).statusCode()).isEqualTo(401);
         assertThat(post("/api/publish", Map.of("content", post("forged")), "wrong").statusCode()).isEqualTo(401);
+        for (String path : List.of("//api/publish", "/./api/publish", "/x/../api/publish", "/%61pi/publish")) {
+            assertThat(raw(port, "POST " + path + " HTTP/1.1", "Host: 127.0.0.1:" + port, "Content-Length: 0"))
+                    .as("the router would take %s for /api/publish", path).startsWith("HTTP/1.1 401");
+        }
         assertThat(server.store().state(server.identity().id())).as("nothing was published").isEmpty();
     }
 
