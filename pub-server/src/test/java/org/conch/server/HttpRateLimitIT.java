@@ -70,6 +70,19 @@ class HttpRateLimitIT {
         assertThat(get("/api/whoami").statusCode()).isEqualTo(200);
     }
 
+    @Test
+    void cliVerbsThroughALimitedServerWaitAsTold() throws Exception {
+        for (int i = 0; i < 2 * PER_SECOND; i++) get("/api/whoami");
+        assertThat(get("/api/whoami").statusCode()).as("the bucket is empty").isEqualTo(429);
+
+        // twice the limit's burst, back to back: without waiting as told, some would fail with 429
+        for (int i = 0; i < 2 * PER_SECOND; i++) {
+            InProcessConch.Run status = InProcessConch.conch(data, "status", "--json");
+            assertThat(status.exit()).as("status %d: %s", i, status.err()).isZero();
+            assertThat(Json.parseObject(status.out().strip())).containsEntry("running", true);
+        }
+    }
+
     private HttpResponse<String> get(String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -22,6 +22,8 @@ import java.util.Optional;
 public final class ServerClient {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(2);
+    /** Tries after a 429 before the verb fails with the server's message. */
+    private static final int RATE_LIMITED_RETRIES = 3;
 
     private final URI base;
     private final String token;
@@ -99,15 +101,36 @@ public final class ServerClient {
         return response.body();
     }
 
+    /**
+     * Sends the request; when the server answers 429 (http-max-requests-per-second), waits as its
+     * Retry-After says and tries again, a few times, so a script of many verbs slows down rather than fails.
+     */
     private <T> HttpResponse<T> exchange(HttpRequest.Builder request, HttpResponse.BodyHandler<T> handler) {
+        HttpRequest built = request.header(HttpApi.TOKEN_HEADER, token).timeout(REQUEST_TIMEOUT).build();
         try {
-            return http.send(request.header(HttpApi.TOKEN_HEADER, token).timeout(REQUEST_TIMEOUT).build(), handler);
+            HttpResponse<T> response = http.send(built, handler);
+            for (int retry = 0; response.statusCode() == 429 && retry < RATE_LIMITED_RETRIES; retry++) {
+                Thread.sleep(retryAfterMillis(response));
+                response = http.send(built, handler);
+            }
+            return response;
         } catch (IOException e) {
             throw new CliException("cannot reach the running conch server at " + base + ": " + e.getMessage(), ExitCodes.FAILED, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException("interrupted while waiting for the conch server", ExitCodes.FAILED, e);
         }
+    }
+
+    /** The Retry-After of a 429, in milliseconds: whole seconds as the server sends them, at most ten. */
+    static long retryAfterMillis(HttpResponse<?> response) {
+        long seconds = 1;
+        try {
+            seconds = Long.parseLong(response.headers().firstValue("Retry-After").orElse("1").strip());
+        } catch (NumberFormatException e) {
+            // an HTTP date or nonsense: one second
+        }
+        return Math.min(Math.max(seconds, 1), 10) * 1000;
     }
 
     /** The server's {"error": …} text (or the body as it is) as a CLI failure. */
