@@ -62,10 +62,7 @@ public final class H2FeedStore implements FeedStore, Timelines {
     /** A page of one feed's messages from a sequence on: author id, first sequence, page size. */
     static final String FEED_PAGE = "SELECT log_seq, msg_key, received_ts, body FROM message "
             + "WHERE author_id = ? AND seq >= ? ORDER BY author_id, seq LIMIT ?";
-    /** The first messages of a thread in receive order: root, page size. */
-    static final String THREAD_PAGE = "SELECT m.log_seq, m.msg_key, m.received_ts, m.body FROM reply r "
-            + "JOIN message m ON m.log_seq = r.log_seq WHERE r.root = ? ORDER BY r.root, r.log_seq LIMIT ?";
-    /** A thread's messages after a log position: root, position, page size. */
+    /** A thread's messages after a log position (0: from its start), in receive order: root, position, page size. */
     static final String REPLIES_PAGE = "SELECT m.log_seq, m.msg_key, m.received_ts, m.body FROM reply r "
             + "JOIN message m ON m.log_seq = r.log_seq WHERE r.root = ? AND r.log_seq > ? ORDER BY r.root, r.log_seq LIMIT ?";
     /** The newest messages of a type: type, page size. */
@@ -558,9 +555,10 @@ public final class H2FeedStore implements FeedStore, Timelines {
 
     @Override
     public List<StoredMessage> thread(MessageId root, int limit) {
-        return query(THREAD_PAGE, statement -> {
+        return query(REPLIES_PAGE, statement -> {
             statement.setBytes(1, root.bytes());
-            statement.setInt(2, limit);
+            statement.setLong(2, 0); // log positions start at 1
+            statement.setInt(3, limit);
         });
     }
 

@@ -60,7 +60,7 @@ class H2FeedStoreQueryPlanTest {
 
     @Test
     void theStartOfAThreadReadsOnlyThatPage() throws SQLException {
-        assertThat(rowsRead(H2FeedStore.THREAD_PAGE, root.key().bytes(), PAGE)).allSatisfy(read -> assertThat(read).isLessThanOrEqualTo(MOST_READ));
+        assertThat(rowsRead(H2FeedStore.REPLIES_PAGE, root.key().bytes(), 0L, PAGE)).allSatisfy(read -> assertThat(read).isLessThanOrEqualTo(MOST_READ));
     }
 
     @Test

@@ -123,7 +123,7 @@ public final class ServerClient {
     }
 
     /** The Retry-After of a 429, in milliseconds: whole seconds as the server sends them, at most ten. */
-    static long retryAfterMillis(HttpResponse<?> response) {
+    private static long retryAfterMillis(HttpResponse<?> response) {
         long seconds = 1;
         try {
             seconds = Long.parseLong(response.headers().firstValue("Retry-After").orElse("1").strip());
