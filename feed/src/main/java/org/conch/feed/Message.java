@@ -15,14 +15,23 @@ public final class Message {
     private final MessageId key;
     private final FeedId author;
     private final long sequence;
-    private final Map<String, Object> value;
-    private String compactJson;
+    // Set at construction, or parsed from storedUtf8 on first use: a sender that forwards stored
+    // messages as they are never parses them. Volatile so a message read on one thread and used on
+    // another sees a complete map.
+    private volatile Map<String, Object> value;
+    private volatile String compactJson;
+    private final byte[] storedUtf8;
 
     Message(MessageId key, FeedId author, long sequence, Map<String, Object> value) {
+        this(key, author, sequence, value, null);
+    }
+
+    private Message(MessageId key, FeedId author, long sequence, Map<String, Object> value, byte[] storedUtf8) {
         this.key = key;
         this.author = author;
         this.sequence = sequence;
         this.value = value;
+        this.storedUtf8 = storedUtf8;
     }
 
     /**
@@ -35,6 +44,14 @@ public final class Message {
                 ((Double) value.get("sequence")).longValue(), value);
         message.compactJson = compactJson;
         return message;
+    }
+
+    /**
+     * A message read back from conch's own store whose author and sequence come from the row: its
+     * value is parsed only when something asks for it.
+     */
+    public static Message fromStore(MessageId key, FeedId author, long sequence, byte[] compactUtf8) {
+        return new Message(key, author, sequence, null, compactUtf8);
     }
 
     public MessageId key() {
@@ -51,18 +68,18 @@ public final class Message {
 
     /** The previous message of the feed; null for the first. */
     public MessageId previous() {
-        Object previous = value.get("previous");
+        Object previous = value().get("previous");
         return previous instanceof String s ? MessageId.tryParse(s).orElse(null) : null;
     }
 
     /** The author's claimed time in ms since the epoch; NaN when a later message carries no number there. */
     public double timestamp() {
-        return value.get("timestamp") instanceof Double d ? d : Double.NaN;
+        return value().get("timestamp") instanceof Double d ? d : Double.NaN;
     }
 
     /** The content: a JSON object (Map) or, for a private message, its encrypted string. */
     public Object content() {
-        return value.get("content");
+        return value().get("content");
     }
 
     /** The content type, or null for private (encrypted) content. */
@@ -76,26 +93,32 @@ public final class Message {
 
     /** The message value in wire key order; do not modify. */
     public Map<String, Object> value() {
-        return value;
+        Map<String, Object> parsed = value;
+        if (parsed == null) {
+            parsed = Json.parseObject(compactJson());
+            value = parsed;
+        }
+        return parsed;
     }
 
     /** The value as compact JSON, as peers send and conch stores it. */
     public String compactJson() {
         String json = compactJson;
         if (json == null) {
-            json = CanonicalJson.compact(value);
+            json = storedUtf8 != null ? new String(storedUtf8, StandardCharsets.UTF_8) : CanonicalJson.compact(value);
             compactJson = json;
         }
         return json;
     }
 
+    /** The compact JSON in UTF-8: as stored (do not modify) or freshly encoded. */
     public byte[] compactUtf8() {
-        return compactJson().getBytes(StandardCharsets.UTF_8);
+        return storedUtf8 != null ? storedUtf8 : compactJson().getBytes(StandardCharsets.UTF_8);
     }
 
     /** The value as {@code JSON.stringify(value, null, 2)}: the form its id is the hash of. */
     public String prettyJson() {
-        return CanonicalJson.pretty(value);
+        return CanonicalJson.pretty(value());
     }
 
     /** The key-value-timestamp wrapping peers and the CLI use, as compact JSON. */

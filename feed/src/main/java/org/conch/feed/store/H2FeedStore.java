@@ -60,7 +60,7 @@ public final class H2FeedStore implements FeedStore, Timelines {
      * made paging through a long feed quadratic.
      */
     /** A page of one feed's messages from a sequence on: author id, first sequence, page size. */
-    static final String FEED_PAGE = "SELECT log_seq, msg_key, received_ts, body FROM message "
+    static final String FEED_PAGE = "SELECT log_seq, msg_key, received_ts, body, seq FROM message "
             + "WHERE author_id = ? AND seq >= ? ORDER BY author_id, seq LIMIT ?";
     /** A thread's messages after a log position (0: from its start), in receive order: root, position, page size. */
     static final String REPLIES_PAGE = "SELECT m.log_seq, m.msg_key, m.received_ts, m.body FROM reply r "
@@ -492,11 +492,7 @@ public final class H2FeedStore implements FeedStore, Timelines {
         while (remaining > 0) {
             long from = next;
             int page = (int) Math.min(PAGE_SIZE, remaining);
-            List<StoredMessage> rows = query(FEED_PAGE, statement -> {
-                statement.setInt(1, head.authorId());
-                statement.setLong(2, from);
-                statement.setInt(3, page);
-            });
+            List<StoredMessage> rows = queryFeedPage(feed, head.authorId(), from, page);
             for (StoredMessage row : rows) {
                 action.accept(row);
             }
@@ -733,7 +729,17 @@ public final class H2FeedStore implements FeedStore, Timelines {
         void bind(PreparedStatement statement) throws SQLException;
     }
 
+    private interface RowMessage {
+        Message read(ResultSet rows) throws SQLException;
+    }
+
+    /** Rows of (log_seq, msg_key, received_ts, body, ...) as stored messages. */
     private List<StoredMessage> query(String sql, Binder binder) {
+        return query(sql, binder, rows -> Message.fromStore(MessageId.of(rows.getBytes(2)),
+                new String(rows.getBytes(4), StandardCharsets.UTF_8)));
+    }
+
+    private List<StoredMessage> query(String sql, Binder binder, RowMessage rowMessage) {
         checkOpen();
         List<StoredMessage> result = new ArrayList<>();
         try (Connection connection = readers.getConnection();
@@ -741,15 +747,25 @@ public final class H2FeedStore implements FeedStore, Timelines {
             binder.bind(statement);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    MessageId key = MessageId.of(rows.getBytes(2));
-                    Message message = Message.fromStore(key, new String(rows.getBytes(4), StandardCharsets.UTF_8));
-                    result.add(new StoredMessage(rows.getLong(1), message, rows.getDouble(3)));
+                    result.add(new StoredMessage(rows.getLong(1), rowMessage.read(rows), rows.getDouble(3)));
                 }
             }
         } catch (SQLException e) {
             throw new StoreException("store query failed: " + e.getMessage(), e);
         }
         return result;
+    }
+
+    /**
+     * One page of a feed. Its messages parse their JSON only when asked: replication forwards the
+     * stored bytes as they are.
+     */
+    private List<StoredMessage> queryFeedPage(FeedId feed, int authorId, long fromSequence, int pageSize) {
+        return query(FEED_PAGE, statement -> {
+            statement.setInt(1, authorId);
+            statement.setLong(2, fromSequence);
+            statement.setInt(3, pageSize);
+        }, rows -> Message.fromStore(MessageId.of(rows.getBytes(2)), feed, rows.getLong(5), rows.getBytes(4)));
     }
 
     private void rollbackQuietly() {

@@ -10,6 +10,7 @@ import org.conch.feed.testing.Messages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,6 +40,27 @@ class H2FeedStoreTest {
             assertThat(read.get(2).compactJson()).isEqualTo(feed.get(2).compactJson());
             assertThat(store.state(ALICE.id())).contains(FeedState.of(feed.get(4)));
             assertThat(store.get(feed.get(3).key())).hasValueSatisfying(s -> assertThat(s.message().sequence()).isEqualTo(4));
+        }
+    }
+
+    @Test
+    void aFeedReadForReplicationCarriesTheStoredBytesAndReadsLikeTheOriginal() {
+        List<Message> feed = chain(ALICE, 3);
+        try (H2FeedStore store = H2FeedStore.open(dir)) {
+            store.append(feed);
+            List<Message> read = new ArrayList<>();
+            store.forEachInFeed(ALICE.id(), 1, 0, stored -> read.add(stored.message()));
+            for (int i = 0; i < feed.size(); i++) {
+                Message original = feed.get(i);
+                Message back = read.get(i);
+                assertThat(new String(back.compactUtf8(), StandardCharsets.UTF_8)).isEqualTo(original.compactJson());
+                assertThat(back.author()).isEqualTo(original.author());
+                assertThat(back.sequence()).isEqualTo(original.sequence());
+                assertThat(back.value()).isEqualTo(original.value());
+                assertThat(back.previous()).isEqualTo(original.previous());
+                assertThat(back.type()).isEqualTo(original.type());
+                assertThat(back.prettyJson()).isEqualTo(original.prettyJson());
+            }
         }
     }
 

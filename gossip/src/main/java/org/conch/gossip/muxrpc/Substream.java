@@ -104,6 +104,18 @@ public final class Substream {
         return true;
     }
 
+    /**
+     * Writes one item that is already compact JSON in UTF-8 (a stored message as it is), sparing a
+     * parse and a re-encoding; false if our half has ended.
+     */
+    public boolean writeJson(byte[] compactUtf8) {
+        if (localEnded) {
+            return false;
+        }
+        session.send(new Packet(true, false, BodyType.JSON, wireRequest(), compactUtf8));
+        return true;
+    }
+
     /** Ends our half normally (body {@code true}); false if it had already ended. */
     public boolean end() {
         return endWith(Boolean.TRUE);

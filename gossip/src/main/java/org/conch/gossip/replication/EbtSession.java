@@ -352,7 +352,7 @@ final class EbtSession implements StreamListener, IngestPipeline.Owner {
     }
 
     private void send(Rep rep, Message message) {
-        stream.write(message.value());
+        stream.writeJson(message.compactUtf8());
         rep.sent = message.sequence();
         peer.countSent(rep.progress);
     }

@@ -9,8 +9,8 @@ import org.conch.gossip.muxrpc.Substream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -170,28 +170,20 @@ final class HistoryStreamSource implements StreamListener {
             finish();
             return false;
         }
-        stream.write(format(stored));
+        // the stored JSON goes out as it is: no parse, no re-encoding
+        if (!args.keys()) {
+            stream.writeJson(message.compactUtf8());
+        } else if (!args.values()) {
+            stream.write(message.key().toString());
+        } else {
+            stream.writeJson(message.toKvtJson(stored.receivedAt()).getBytes(StandardCharsets.UTF_8));
+        }
         next = message.sequence() + 1;
         if (remaining > 0) {
             remaining--;
         }
         peer.countSent(peer.progress(args.id()));
         return true;
-    }
-
-    private Object format(StoredMessage stored) {
-        Message message = stored.message();
-        if (!args.keys()) {
-            return message.value();
-        }
-        if (!args.values()) {
-            return message.key().toString();
-        }
-        Map<String, Object> kvt = new LinkedHashMap<>();
-        kvt.put("key", message.key().toString());
-        kvt.put("value", message.value());
-        kvt.put("timestamp", stored.receivedAt());
-        return kvt;
     }
 
     private boolean blocksRequester(Message message) {

@@ -1,5 +1,6 @@
 package org.conch.gossip.muxrpc;
 
+import org.conch.feed.json.Json;
 import org.conch.gossip.GossipException;
 import org.conch.gossip.muxrpc.MethodRegistry.Access;
 import org.junit.jupiter.api.Nested;
@@ -203,6 +204,26 @@ class RpcSessionTest {
 
     @Nested
     class Streams {
+        @Test
+        void itemsAlreadyInJsonGoOutAsTheyAreAndArriveAsValues() {
+            byte[] stored = "{\"previous\":null,\"sequence\":1,\"content\":{\"type\":\"post\",\"text\":\"\u00e9\"}}"
+                    .getBytes(StandardCharsets.UTF_8);
+            MethodRegistry registry = new MethodRegistry().source("stored", Access.ANYONE, (ctx, args, stream) -> {
+                stream.writeJson(stored);
+                stream.end();
+                return null;
+            });
+            SessionPair pair = SessionPair.serving(registry);
+            Collect collect = new Collect();
+            pair.a.session.source("stored", List.of(), collect);
+            pair.pump();
+
+            assertThat(pair.b.sent.get(0).type()).isEqualTo(BodyType.JSON);
+            assertThat(pair.b.sent.get(0).body()).isEqualTo(stored);
+            assertThat(collect.items).containsExactly(Json.parse(stored));
+            assertThat(collect.ends).isEqualTo(1);
+        }
+
         @Test
         void sourceOfNItemsThenEndIsEchoedExactlyOnce() {
             MethodRegistry registry = new MethodRegistry().source("count", Access.ANYONE, (ctx, args, stream) -> {
