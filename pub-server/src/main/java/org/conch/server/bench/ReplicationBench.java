@@ -19,7 +19,9 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -196,6 +198,7 @@ public final class ReplicationBench {
             load(sender, file, author);
             RealPeer receiver = peer(stack, temp.resolve("receiver"));
             receiver.follow(author);
+            Map<Long, Duration> cpuBefore = cpuOfPeers();
             long t0 = System.nanoTime();
             receiver.connect(sender.address());
             long connected = System.nanoTime();
@@ -203,6 +206,7 @@ public final class ReplicationBench {
             double seconds = (System.nanoTime() - t0) / 1e9;
             System.out.printf(Locale.ROOT, "  connected in %.0f ms; %,d messages in %.2f s: %,.0f messages/s%n",
                     (connected - t0) / 1e6, messages, seconds, messages / seconds);
+            printCpu(cpuBefore, seconds);
             sender.close();
             receiver.close();
             return messages / seconds;
@@ -213,6 +217,7 @@ public final class ReplicationBench {
 
     /** Starts conch on {@code data} dialling {@code address}; returns messages/s until it holds the whole feed. */
     private double receiveIntoConch(Path data, Path log, String address, String author) throws Exception {
+        Map<Long, Duration> cpuBefore = cpuOfPeers();
         long t0 = System.nanoTime();
         Map<String, Object> served = serve(data, log, address);
         long ready = System.nanoTime();
@@ -253,7 +258,45 @@ public final class ReplicationBench {
                         + " from start-up: %,.0f messages/s%n",
                 (ready - t0) / 1e6, connectedAt == 0 ? Double.NaN : (connectedAt - ready) / 1e6, messages, seconds,
                 messages / seconds);
+        printCpu(cpuBefore, seconds);
         return messages / seconds;
+    }
+
+    /** CPU time so far of each peer process this bench started (conch and node), by process id. */
+    private static Map<Long, Duration> cpuOfPeers() {
+        Map<Long, Duration> cpu = new HashMap<>();
+        ProcessHandle.current().descendants().forEach(process ->
+                process.info().totalCpuDuration().ifPresent(used -> cpu.put(process.pid(), used)));
+        return cpu;
+    }
+
+    /**
+     * Prints the CPU each peer process used while the leg ran: on a machine shared by sender and
+     * receiver it shows which side the time went to (a process that started during the leg counts
+     * its start-up too).
+     */
+    private static void printCpu(Map<Long, Duration> before, double seconds) {
+        List<String> parts = new ArrayList<>();
+        ProcessHandle.current().descendants().forEach(process -> {
+            Duration used = process.info().totalCpuDuration().orElse(null);
+            if (used == null) return;
+            Duration since = used.minus(before.getOrDefault(process.pid(), Duration.ZERO));
+            if (since.toMillis() < 50) return; // helpers such as npm wrappers
+            parts.add(String.format(Locale.ROOT, "%s %.1f s", peerLabel(process), since.toMillis() / 1e3));
+        });
+        Collections.sort(parts);
+        System.out.printf(Locale.ROOT, "    CPU over the %.1f s: %s%n", seconds, String.join(", ", parts));
+    }
+
+    /** "conch b" or "node sender": the program and the data directory it serves. */
+    private static String peerLabel(ProcessHandle process) {
+        String[] arguments = process.info().arguments().orElse(new String[0]);
+        String program = process.info().command().map(c -> Path.of(c).getFileName().toString()).orElse("?");
+        for (int i = 0; i + 1 < arguments.length; i++) {
+            if (arguments[i].equals("--data")) return "conch " + Path.of(arguments[i + 1]).getFileName();
+            if (arguments[i].equals("--dir")) return program + " " + Path.of(arguments[i + 1]).getParent().getFileName();
+        }
+        return program;
     }
 
     /** Makes the identity of {@code data} follow {@code feed}, before serving. */
