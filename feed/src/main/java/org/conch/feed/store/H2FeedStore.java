@@ -59,7 +59,7 @@ public final class H2FeedStore implements FeedStore, Timelines {
      * ordered by the last column alone it reads every remaining row of the range and sorts them, which
      * made paging through a long feed quadratic.
      */
-    /** A page of one feed's messages from a sequence on: author id, first sequence, page size. */
+    /** A page of one feed's messages from a sequence on: author id, first sequence, page size; seq comes back fifth. */
     static final String FEED_PAGE = "SELECT log_seq, msg_key, received_ts, body, seq FROM message "
             + "WHERE author_id = ? AND seq >= ? ORDER BY author_id, seq LIMIT ?";
     /** A thread's messages after a log position (0: from its start), in receive order: root, position, page size. */
