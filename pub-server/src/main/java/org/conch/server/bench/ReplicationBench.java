@@ -354,7 +354,9 @@ public final class ReplicationBench {
         Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
         processes.add(process);
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        // The JVM may print lines of its own first (a flight recording says where it writes).
         String line = out.readLine();
+        while (line != null && !line.startsWith("{")) line = out.readLine();
         if (line == null) throw new IllegalStateException("conch serve exited: " + tail(log));
         drain(out);
         return Json.parseObject(line);
