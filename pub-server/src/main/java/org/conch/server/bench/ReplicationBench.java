@@ -231,9 +231,17 @@ public final class ReplicationBench {
         long nextMark = tenth;
         long markAt = ready;
         while (true) {
-            Map<String, Object> health = health(httpPort, author);
-            if (connectedAt == 0 && ((Number) health.get("peers")).intValue() > 0) connectedAt = System.nanoTime();
-            have = ((Number) health.get("sequence")).longValue();
+            Map<String, Object> health = null;
+            try {
+                health = health(httpPort, author);
+            } catch (java.net.http.HttpTimeoutException e) {
+                // A server too busy to answer is a finding, not the end of the leg; a stall still ends it below.
+                System.out.printf(Locale.ROOT, "    /health did not answer within 10 s at %.1f s%n", (System.nanoTime() - ready) / 1e9);
+            }
+            if (health != null) {
+                if (connectedAt == 0 && ((Number) health.get("peers")).intValue() > 0) connectedAt = System.nanoTime();
+                have = ((Number) health.get("sequence")).longValue();
+            }
             while (have >= nextMark && nextMark <= messages) {
                 // each tenth's own rate shows warm-up apart from the sustained speed
                 long now = System.nanoTime();
