@@ -44,6 +44,8 @@ public final class ReplicationBench {
     private final Path jar;
     private final long timeoutMs;
     /** Which senders to measure: conch (b), and each real stack both into conch (a) and into itself (c). */
+    /** How long one /health poll may take before the bench reports the server as not answering. */
+    private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(10);
     static final Set<String> ALL_LEGS = Set.of("conch", "classic", "manyverse");
     private final Set<String> legs;
     private final List<Process> processes = new ArrayList<>();
@@ -236,7 +238,8 @@ public final class ReplicationBench {
                 health = health(httpPort, author);
             } catch (java.net.http.HttpTimeoutException e) {
                 // A server too busy to answer is a finding, not the end of the leg; a stall still ends it below.
-                System.out.printf(Locale.ROOT, "    /health did not answer within 10 s at %.1f s%n", (System.nanoTime() - ready) / 1e9);
+                System.out.printf(Locale.ROOT, "    /health did not answer within %d s at %.1f s%n",
+                        HEALTH_TIMEOUT.toSeconds(), (System.nanoTime() - ready) / 1e9);
             }
             if (health != null) {
                 if (connectedAt == 0 && ((Number) health.get("peers")).intValue() > 0) connectedAt = System.nanoTime();
@@ -385,7 +388,7 @@ public final class ReplicationBench {
     private Map<String, Object> health(int httpPort, String feed) throws Exception {
         String query = "feed=" + java.net.URLEncoder.encode(feed, StandardCharsets.UTF_8);
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health?" + query))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                .timeout(HEALTH_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
         return Json.parseObject(response.body());
     }
 
