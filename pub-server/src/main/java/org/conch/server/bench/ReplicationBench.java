@@ -43,18 +43,25 @@ public final class ReplicationBench {
     private final Path interop;
     private final Path jar;
     private final long timeoutMs;
-    /** Which senders to measure: conch (b), and each real stack both into conch (a) and into itself (c). */
     /** How long one /health poll may take before the bench reports the server as not answering. */
     private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(10);
-    static final Set<String> ALL_LEGS = Set.of("conch", "classic", "manyverse");
+    /**
+     * Which legs to measure: conch (b) from a fresh receiver, warm (b) into a receiver that has just
+     * replicated another feed, and each real stack both into conch (a) and into itself (c).
+     */
+    static final Set<String> ALL_LEGS = Set.of("conch", "warm", "classic", "manyverse");
     private final Set<String> legs;
+    /** Messages of the feed a warm receiver replicates before the measured one. */
+    private final int warmUp;
     private final List<Process> processes = new ArrayList<>();
     private final List<RealPeer> peers = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private ReplicationBench(int messages, Path work, Path interop, Path jar, Set<String> legs) {
+    private ReplicationBench(int messages, int warmUp, Path work, Path interop, Path jar, Set<String> legs) {
         if (!ALL_LEGS.containsAll(legs)) throw new IllegalArgumentException("--legs takes " + ALL_LEGS + ", got " + legs);
+        if (warmUp < 1) throw new IllegalArgumentException("--warm-up takes a number of messages of at least 1, got " + warmUp);
         this.legs = legs;
+        this.warmUp = warmUp;
         this.messages = messages;
         this.work = work;
         this.interop = interop;
@@ -64,6 +71,7 @@ public final class ReplicationBench {
 
     public static void main(String[] args) throws Exception {
         int messages = 20_000;
+        Integer warmUp = null;
         Set<String> legs = ALL_LEGS;
         Path work = Paths.get("target/bench");
         Path interop = Paths.get("scripts/interop");
@@ -74,14 +82,16 @@ public final class ReplicationBench {
                 case "--work" -> work = Paths.get(args[++i]);
                 case "--interop" -> interop = Paths.get(args[++i]);
                 case "--jar" -> jar = Paths.get(args[++i]);
+                case "--warm-up" -> warmUp = Integer.parseInt(args[++i].replace("_", ""));
                 case "--legs" -> legs = Set.of(args[++i].split(","));
                 default -> {
-                    System.err.println("usage: ReplicationBench [--messages N] [--legs conch,classic,manyverse] [--work DIR] [--interop DIR] [--jar FILE]");
+                    System.err.println("usage: ReplicationBench [--messages N] [--warm-up N] [--legs conch,warm,classic,manyverse]"
+                            + " [--work DIR] [--interop DIR] [--jar FILE]");
                     System.exit(2);
                 }
             }
         }
-        ReplicationBench bench = new ReplicationBench(messages, work.toAbsolutePath(), interop.toAbsolutePath(), jar.toAbsolutePath(), legs);
+        ReplicationBench bench = new ReplicationBench(messages, warmUp == null ? Math.max(1, messages / 2) : warmUp, work.toAbsolutePath(), interop.toAbsolutePath(), jar.toAbsolutePath(), legs);
         Runtime.getRuntime().addShutdownHook(new Thread(bench::killAll));
         bench.run();
         System.exit(0);
@@ -92,18 +102,17 @@ public final class ReplicationBench {
         Files.createDirectories(work);
         System.out.printf(Locale.ROOT, "conch replication benchmark: one feed of %,d messages over loopback, %d cores, %s%n",
                 messages, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name") + " " + Runtime.version());
-        Path file = work.resolve("replication-" + messages + ".jsonl");
-        if (!Files.exists(file)) {
-            long t = System.nanoTime();
-            SyntheticFeeds.write(file, messages, 1, progress ->
-                    System.err.printf(Locale.ROOT, "  signed %,d of %,d messages%n", progress, messages));
-            System.out.printf(Locale.ROOT, "signed the workload in %.1f s%n", (System.nanoTime() - t) / 1e9);
-        }
+        Path file = workload("replication-" + messages + ".jsonl", messages, 0);
         String author = Identity.fromSeed(SyntheticFeeds.seed(0)).id().toString();
         System.out.println("workload: " + file + ", author " + author);
 
         Map<String, Double> results = new LinkedHashMap<>();
         if (legs.contains("conch")) leg(results, "(b) conch -> conch", () -> conchToConch(file, author));
+        if (legs.contains("warm")) {
+            Path warmFile = workload("replication-warm-up-" + warmUp + ".jsonl", warmUp, 1);
+            String warmAuthor = Identity.fromSeed(SyntheticFeeds.seed(1)).id().toString();
+            leg(results, WARM_LEG, () -> conchToWarmConch(file, author, warmFile, warmAuthor));
+        }
         if (legs.contains("classic")) leg(results, "(a) ssb-server 16 -> conch", () -> realToConch(Stack.CLASSIC, file, author));
         if (legs.contains("manyverse")) leg(results, "(a) manyverse -> conch", () -> realToConch(Stack.MANYVERSE, file, author));
         if (legs.contains("classic")) leg(results, "(c) ssb-server 16 -> ssb-server 16", () -> realToReal(Stack.CLASSIC, file, author));
@@ -127,6 +136,20 @@ public final class ReplicationBench {
         double fromManyverse = results.getOrDefault("(a) manyverse -> conch", Double.NaN);
         ratio("manyverse -> conch vs manyverse -> manyverse", fromManyverse, manyverse);
         System.out.printf(Locale.ROOT, "%nwhole run: %.1f s%n", (System.nanoTime() - started) / 1e9);
+    }
+
+    private static final String WARM_LEG = "(b) conch -> conch, warm receiver";
+
+    /** The signed feed of synthetic identity {@code authorIndex} in {@code name}, written once and kept in the work directory. */
+    private Path workload(String name, int count, int authorIndex) throws IOException {
+        Path file = work.resolve(name);
+        if (!Files.exists(file)) {
+            long t = System.nanoTime();
+            SyntheticFeeds.write(file, count, 1, authorIndex, progress ->
+                    System.err.printf(Locale.ROOT, "  signed %,d of %,d messages%n", progress, count));
+            System.out.printf(Locale.ROOT, "signed %s in %.1f s%n", name, (System.nanoTime() - t) / 1e9);
+        }
+        return file;
     }
 
     private static void ratio(String label, double x, double y) {
@@ -179,6 +202,45 @@ public final class ReplicationBench {
         }
     }
 
+    /**
+     * As {@link #conchToConch}, but the receiver first replicates a warm-up feed from the same sender, so
+     * both JVMs have compiled the replication path, as in a server that has been running; the clock
+     * runs from the receiver's {@code follow} of the measured feed (once published) until it holds it all.
+     */
+    private double conchToWarmConch(Path file, String author, Path warmFile, String warmAuthor) throws Exception {
+        Path temp = Files.createTempDirectory(work, "repl-warm-");
+        try {
+            Path a = temp.resolve("a");
+            Path b = temp.resolve("b");
+            conch(a, "init");
+            long t = System.nanoTime();
+            conch(a, "import", file.toString());
+            conch(a, "import", warmFile.toString());
+            System.out.printf(Locale.ROOT, "  loaded conch A by `conch import` in %.1f s (not counted)%n", (System.nanoTime() - t) / 1e9);
+            follow(a, author);
+            follow(a, warmAuthor);
+            conch(b, "init");
+            follow(b, warmAuthor);
+            String address = (String) serve(a, temp.resolve("a.log"), null).get("address");
+            Path log = temp.resolve("b.log");
+            long started = System.nanoTime();
+            int httpPort = ((Number) serve(b, log, address).get("httpPort")).intValue();
+            double warmSeconds = awaitFeed(httpPort, warmAuthor, warmUp, log, started, false);
+            System.out.printf(Locale.ROOT, "  warm-up: %,d messages of another feed in %.2f s from start-up (%,.0f messages/s, not counted)%n",
+                    warmUp, warmSeconds, warmUp / warmSeconds);
+            Map<Long, Duration> cpuBefore = cpuOfPeers();
+            follow(b, author); // through the running server, which starts replicating the feed once it has published the follow
+            long followed = System.nanoTime();
+            double seconds = awaitFeed(httpPort, author, messages, log, followed, true);
+            System.out.printf(Locale.ROOT, "  %,d messages in %.2f s from the end of `conch follow`: %,.0f messages/s%n",
+                    messages, seconds, messages / seconds);
+            printCpu(cpuBefore, seconds);
+            return messages / seconds;
+        } finally {
+            delete(temp);
+        }
+    }
+
     private double realToConch(Stack stack, Path file, String author) throws Exception {
         Path temp = Files.createTempDirectory(work, "repl-rc-");
         try {
@@ -224,53 +286,64 @@ public final class ReplicationBench {
         Map<String, Object> served = serve(data, log, address);
         long ready = System.nanoTime();
         int httpPort = ((Number) served.get("httpPort")).intValue();
+        double seconds = awaitFeed(httpPort, author, messages, log, ready, true);
+        System.out.printf(Locale.ROOT, "  conch started in %.0f ms; %,d messages in %.2f s from start-up: %,.0f messages/s%n",
+                (ready - t0) / 1e6, messages, seconds, messages / seconds);
+        printCpu(cpuBefore, seconds);
+        return messages / seconds;
+    }
+
+    /**
+     * Polls the conch at {@code httpPort} until it holds {@code count} messages of {@code feed}; returns
+     * the seconds since {@code from} (a {@link System#nanoTime()}). With {@code tenths}, prints each
+     * tenth's own rate as it goes, which shows warm-up apart from the sustained speed.
+     */
+    private double awaitFeed(int httpPort, String feed, long count, Path log, long from, boolean tenths) throws Exception {
         long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
-        long connectedAt = 0;
+        boolean awaitingConnection = false;
         long have = 0;
         long last = -1;
         long lastChange = System.nanoTime();
-        long tenth = Math.max(1, messages / 10);
+        long tenth = Math.max(1, count / 10);
         long nextMark = tenth;
-        long markAt = ready;
+        long markAt = from;
         while (true) {
             Map<String, Object> health = null;
             try {
-                health = health(httpPort, author);
+                health = health(httpPort, feed);
             } catch (java.net.http.HttpTimeoutException e) {
                 // A server too busy to answer is a finding, not the end of the leg; a stall still ends it below.
                 System.out.printf(Locale.ROOT, "    /health did not answer within %d s at %.1f s%n",
-                        HEALTH_TIMEOUT.toSeconds(), (System.nanoTime() - ready) / 1e9);
+                        HEALTH_TIMEOUT.toSeconds(), (System.nanoTime() - from) / 1e9);
             }
             if (health != null) {
-                if (connectedAt == 0 && ((Number) health.get("peers")).intValue() > 0) connectedAt = System.nanoTime();
+                boolean connected = ((Number) health.get("peers")).intValue() > 0;
+                if (!connected) {
+                    awaitingConnection = true;
+                } else if (awaitingConnection) {
+                    awaitingConnection = false;
+                    System.out.printf(Locale.ROOT, "    connected at %.1f s%n", (System.nanoTime() - from) / 1e9);
+                }
                 have = ((Number) health.get("sequence")).longValue();
             }
-            while (have >= nextMark && nextMark <= messages) {
-                // each tenth's own rate shows warm-up apart from the sustained speed
+            while (tenths && have >= nextMark && nextMark <= count) {
                 long now = System.nanoTime();
                 System.out.printf(Locale.ROOT, "    %3d%% at %5.1f s (%,.0f messages/s over this tenth)%n",
-                        100 * nextMark / messages, (now - ready) / 1e9, tenth / ((now - markAt) / 1e9));
+                        100 * nextMark / count, (now - from) / 1e9, tenth / ((now - markAt) / 1e9));
                 markAt = now;
                 nextMark += tenth;
             }
-            if (have >= messages) break;
+            if (have >= count) return (System.nanoTime() - from) / 1e9;
             if (have != last) {
                 last = have;
                 lastChange = System.nanoTime();
             }
             if (System.nanoTime() > deadline || System.nanoTime() - lastChange > 30_000_000_000L) {
-                throw new IllegalStateException("timeout: conch holds " + have + " of " + messages + " (log " + tail(log) + ")");
+                throw new IllegalStateException("timeout: conch holds " + have + " of " + count + " messages of " + feed
+                        + " (log " + tail(log) + ")");
             }
             Thread.sleep(10);
         }
-        long done = System.nanoTime();
-        double seconds = (done - ready) / 1e9;
-        System.out.printf(Locale.ROOT, "  conch started in %.0f ms, saw the connection %.0f ms later; %,d messages in %.2f s"
-                        + " from start-up: %,.0f messages/s%n",
-                (ready - t0) / 1e6, connectedAt == 0 ? Double.NaN : (connectedAt - ready) / 1e6, messages, seconds,
-                messages / seconds);
-        printCpu(cpuBefore, seconds);
-        return messages / seconds;
     }
 
     /** CPU time so far of each peer process this bench started (conch and node), by process id. */

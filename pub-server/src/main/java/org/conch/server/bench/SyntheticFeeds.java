@@ -44,9 +44,17 @@ public final class SyntheticFeeds {
      * feeds whose keys derive from their index, atomically (temp file, then rename).
      */
     public static Written write(Path file, int messages, int feeds, LongConsumer progressEvery100k) throws IOException {
-        Identity[] authors = IntStream.range(0, feeds).mapToObj(i -> Identity.fromSeed(seed(i))).toArray(Identity[]::new);
+        return write(file, messages, feeds, 0, progressEvery100k);
+    }
+
+    /** As {@link #write(Path, int, int, LongConsumer)}, with the feeds of identities {@code firstAuthor} on. */
+    public static Written write(Path file, int messages, int feeds, int firstAuthor, LongConsumer progressEvery100k)
+            throws IOException {
+        Identity[] authors = IntStream.range(firstAuthor, firstAuthor + feeds).mapToObj(i -> Identity.fromSeed(seed(i)))
+                .toArray(Identity[]::new);
         FeedState[] states = new FeedState[feeds];
-        SplittableRandom[] randoms = IntStream.range(0, feeds).mapToObj(SplittableRandom::new).toArray(SplittableRandom[]::new);
+        SplittableRandom[] randoms = IntStream.range(firstAuthor, firstAuthor + feeds).mapToObj(SplittableRandom::new)
+                .toArray(SplittableRandom[]::new);
         List<Message> recent = new ArrayList<>();
         long compact = 0;
         long pretty = 0;
