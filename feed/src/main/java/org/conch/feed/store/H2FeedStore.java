@@ -33,6 +33,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -43,8 +48,12 @@ import java.util.function.Consumer;
  *
  * <p>The latest state of every feed is kept in memory, so checking a message's chain costs no
  * query; it is loaded from the log when the store opens.
+ *
+ * <p>New message ids go to the id index in large batches on a thread of the store's own, with a
+ * connection of its own, so an append never waits for a batch (seconds at 100,000 ids on a slow machine).
  */
 public final class H2FeedStore implements FeedStore, Timelines {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(H2FeedStore.class);
     private static final String DATABASE_NAME = "conch";
     /** Rows fetched per query when walking a feed or the log, so that no walk holds a feed in memory. */
     private static final int PAGE_SIZE = 1_000;
@@ -99,12 +108,35 @@ public final class H2FeedStore implements FeedStore, Timelines {
     }
 
     private final int keyIndexBatch;
+    /** Where batches of ids are indexed, off the append path. */
+    private final Executor indexExecutor;
+    /** The executor the store made for itself and shuts down on close; null when it was given one. */
+    private final ExecutorService ownIndexExecutor;
+    /** The index thread's connection: its transactions run beside the writer's. */
+    private final Connection indexWriter;
+    /** A batch is queued or being written; at most one at a time. */
+    private final AtomicBoolean indexScheduled = new AtomicBoolean();
+    /** Held while a batch is written, so that close waits for it. */
+    private final Object indexing = new Object();
 
-    private H2FeedStore(Path directory, JdbcConnectionPool readers, Connection writer, int keyIndexBatch) {
+    private H2FeedStore(Path directory, JdbcConnectionPool readers, Connection writer, Connection indexWriter,
+                        int keyIndexBatch, Executor indexExecutor) {
         this.directory = directory;
         this.keyIndexBatch = keyIndexBatch;
         this.readers = readers;
         this.writer = writer;
+        this.indexWriter = indexWriter;
+        if (indexExecutor == null) {
+            this.ownIndexExecutor = Executors.newSingleThreadExecutor(task -> {
+                Thread thread = new Thread(task, "conch-id-index");
+                thread.setDaemon(true);
+                return thread;
+            });
+            this.indexExecutor = ownIndexExecutor;
+        } else {
+            this.ownIndexExecutor = null;
+            this.indexExecutor = indexExecutor;
+        }
     }
 
     /** Opens (creating and migrating as needed) the store in {@code directory}. */
@@ -120,6 +152,11 @@ public final class H2FeedStore implements FeedStore, Timelines {
     }
 
     static H2FeedStore open(Path directory, boolean inMemory, int keyIndexBatch) {
+        return open(directory, inMemory, keyIndexBatch, null);
+    }
+
+    /** @param indexExecutor for tests: runs the batches of the id index (null: a thread of the store's own) */
+    static H2FeedStore open(Path directory, boolean inMemory, int keyIndexBatch, Executor indexExecutor) {
         String url;
         try {
             if (inMemory) {
@@ -142,7 +179,9 @@ public final class H2FeedStore implements FeedStore, Timelines {
                     .migrate();
             Connection writer = pool.getConnection();
             writer.setAutoCommit(false);
-            H2FeedStore store = new H2FeedStore(directory, pool, writer, keyIndexBatch);
+            Connection indexWriter = pool.getConnection();
+            indexWriter.setAutoCommit(false);
+            H2FeedStore store = new H2FeedStore(directory, pool, writer, indexWriter, keyIndexBatch, indexExecutor);
             store.loadHeads();
             return store;
         } catch (SQLException | RuntimeException e) {
@@ -282,9 +321,9 @@ public final class H2FeedStore implements FeedStore, Timelines {
                 insertReply.executeBatch();
             }
             writer.commit();
-            sync();
+            sync(writer);
         } catch (SQLException | RuntimeException e) {
-            rollbackQuietly();
+            rollbackQuietly(writer);
             throw new StoreException("append of " + messages.size() + " messages failed and was rolled back: " + e.getMessage(), e);
         }
         long stored = nextLogSequence;
@@ -308,7 +347,7 @@ public final class H2FeedStore implements FeedStore, Timelines {
         }
         nextLogSequence = logSequence;
         if (unindexedKeys.size() >= keyIndexBatch) {
-            indexKeys();
+            scheduleIndexing();
         }
         for (StoredMessage message : appended) {
             for (Consumer<StoredMessage> listener : listeners) {
@@ -317,7 +356,7 @@ public final class H2FeedStore implements FeedStore, Timelines {
                 } catch (RuntimeException e) {
                     // A listener's bug must not turn a durable append into a reported failure.
                     Message failedOn = message.message();
-                    org.slf4j.LoggerFactory.getLogger(H2FeedStore.class).atWarn()
+                    LOG.atWarn()
                             .addKeyValue("feed", failedOn.author()).addKeyValue("seq", failedOn.sequence())
                             .addKeyValue("reason", e.toString())
                             .log("append listener failed on {}: {}", failedOn, e.toString());
@@ -329,31 +368,63 @@ public final class H2FeedStore implements FeedStore, Timelines {
         return new AppendResult(outcomes);
     }
 
-    /** Moves the ids held in memory into message_key in one sorted batch. */
-    private void indexKeys() {
+    /** Queues a batch for the index thread unless one is queued or running. Lock holder only. */
+    private void scheduleIndexing() {
+        if (indexScheduled.compareAndSet(false, true)) {
+            try {
+                indexExecutor.execute(this::indexInBackground);
+            } catch (RejectedExecutionException e) {
+                indexScheduled.set(false); // closing; close indexes what is left itself
+            }
+        }
+    }
+
+    private void indexInBackground() {
+        synchronized (indexing) {
+            try {
+                if (!closed) indexKeys(indexWriter, nextLogSequence - 1);
+            } catch (RuntimeException e) {
+                LOG.atWarn().addKeyValue("reason", e.toString())
+                        .log("{}; the ids stay in memory and go with the next batch", e.getMessage());
+            } finally {
+                indexScheduled.set(false);
+            }
+        }
+    }
+
+    /**
+     * Moves the ids held in memory of the messages at log positions up to {@code through} into
+     * message_key in one sorted batch, on {@code connection}, and records that they are there.
+     * Appends may go on meanwhile: theirs are later positions, left for the next batch.
+     */
+    private void indexKeys(Connection connection, long through) {
         // Each prefix worked out once: a comparator that read it would copy the id's bytes at every comparison.
         List<IndexEntry> entries = new ArrayList<>(unindexedKeys.size());
         for (Map.Entry<MessageId, Long> entry : unindexedKeys.entrySet()) {
-            entries.add(new IndexEntry(prefixOf(entry.getKey().bytes()), entry.getValue(), entry.getKey()));
+            // Every id up to `through` is here: the writer puts ids in before it publishes their positions.
+            if (entry.getValue() <= through) {
+                entries.add(new IndexEntry(prefixOf(entry.getKey().bytes()), entry.getValue(), entry.getKey()));
+            }
         }
         entries.sort(java.util.Comparator.comparingLong(IndexEntry::prefix));
-        try (PreparedStatement insert = writer.prepareStatement("INSERT INTO message_key (key_prefix, log_seq) VALUES (?, ?)");
-             PreparedStatement mark = writer.prepareStatement("UPDATE store_state SET num = ? WHERE name = 'keys_indexed_through'")) {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO message_key (key_prefix, log_seq) VALUES (?, ?)");
+             PreparedStatement mark = connection.prepareStatement("UPDATE store_state SET num = ? WHERE name = 'keys_indexed_through'")) {
             for (IndexEntry entry : entries) {
                 insert.setLong(1, entry.prefix());
                 insert.setLong(2, entry.logSequence());
                 insert.addBatch();
             }
             insert.executeBatch();
-            mark.setLong(1, nextLogSequence - 1);
+            mark.setLong(1, through);
             mark.executeUpdate();
-            writer.commit();
-            sync();
+            connection.commit();
+            sync(connection);
         } catch (SQLException e) {
-            rollbackQuietly();
+            rollbackQuietly(connection);
             // The messages are safely in the log; their ids stay in memory and are tried again later.
-            throw new StoreException("indexing message ids failed: " + e.getMessage(), e);
+            throw new StoreException("indexing " + entries.size() + " message ids failed: " + e.getMessage(), e);
         }
+        // Only now: a reader that misses an id here finds it in message_key.
         for (IndexEntry entry : entries) unindexedKeys.remove(entry.key());
     }
 
@@ -362,8 +433,8 @@ public final class H2FeedStore implements FeedStore, Timelines {
     }
 
     /** Makes the last commit durable: H2 otherwise writes committed changes out in the background. */
-    private void sync() throws SQLException {
-        try (Statement statement = writer.createStatement()) {
+    private static void sync(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
             statement.execute("CHECKPOINT SYNC");
         }
     }
@@ -768,11 +839,11 @@ public final class H2FeedStore implements FeedStore, Timelines {
         }, rows -> Message.fromStore(MessageId.of(rows.getBytes(2)), feed, rows.getLong(5), rows.getBytes(4)));
     }
 
-    private void rollbackQuietly() {
+    private static void rollbackQuietly(Connection connection) {
         try {
-            writer.rollback();
+            connection.rollback();
         } catch (SQLException ignored) {
-            // the append already failed; its error is the one worth reporting
+            // the change already failed; its error is the one worth reporting
         }
     }
 
@@ -800,13 +871,17 @@ public final class H2FeedStore implements FeedStore, Timelines {
         try {
             if (closed) return;
             closed = true;
-            try (Statement statement = writer.createStatement()) {
-                if (!unindexedKeys.isEmpty()) indexKeys();
-                statement.execute(mostlyGarbage(statement) ? "SHUTDOWN COMPACT" : "SHUTDOWN");
-            } catch (SQLException e) {
-                throw new StoreException("closing the store failed: " + e.getMessage(), e);
-            } finally {
-                readers.dispose();
+            if (ownIndexExecutor != null) ownIndexExecutor.shutdown();
+            // Waits for a batch being written; one still queued sees the store closed and does nothing.
+            synchronized (indexing) {
+                try (Statement statement = writer.createStatement()) {
+                    if (!unindexedKeys.isEmpty()) indexKeys(writer, nextLogSequence - 1);
+                    statement.execute(mostlyGarbage(statement) ? "SHUTDOWN COMPACT" : "SHUTDOWN");
+                } catch (SQLException e) {
+                    throw new StoreException("closing the store failed: " + e.getMessage(), e);
+                } finally {
+                    readers.dispose();
+                }
             }
         } finally {
             writeLock.unlock();

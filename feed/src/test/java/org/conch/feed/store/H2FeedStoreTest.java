@@ -12,6 +12,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -163,6 +167,69 @@ class H2FeedStoreTest {
                 assertThat(store.get(message.key())).as("seq %d", message.sequence())
                         .hasValueSatisfying(stored -> assertThat(stored.message().key()).isEqualTo(message.key()));
             }
+        }
+    }
+
+    @Test
+    void appendsGoOnWhileABatchOfIdsWaitsForTheIndexThreadAndEveryIdIsFoundThroughout() throws Exception {
+        List<Message> feed = chain(ALICE, 30);
+        List<Runnable> indexThread = new ArrayList<>();
+        try (H2FeedStore store = H2FeedStore.open(dir, false, 10, indexThread::add)) {
+            store.append(feed.subList(0, 12)); // 12 ids: a batch is due, and waits for the index thread
+            assertThat(indexThread).hasSize(1);
+            assertThat(store.append(feed.subList(12, 25)).outcomes()).extracting(AppendResult.Outcome::status)
+                    .containsOnly(Status.STORED); // the append did not wait, and no second batch is queued
+            assertThat(indexThread).hasSize(1);
+            assertThat(idsIndexed()).isZero();
+            assertFound(store, feed.subList(0, 25));
+
+            indexThread.remove(0).run();
+            assertThat(idsIndexed()).isEqualTo(25);
+            assertThat(keysIndexedThrough()).isEqualTo(25);
+            assertFound(store, feed.subList(0, 25));
+
+            store.append(feed.subList(25, 30)); // 5 ids: below the batch size
+            assertThat(indexThread).isEmpty();
+            assertFound(store, feed);
+        }
+        assertThat(idsIndexed()).as("close indexes the rest").isEqualTo(30);
+    }
+
+    @Test
+    void aBatchStillQueuedWhenTheStoreClosesDoesNothingAndCloseIndexesEveryId() throws Exception {
+        List<Message> feed = chain(ALICE, 12);
+        List<Runnable> indexThread = new ArrayList<>();
+        try (H2FeedStore store = H2FeedStore.open(dir, false, 10, indexThread::add)) {
+            store.append(feed);
+        }
+        assertThat(idsIndexed()).isEqualTo(12);
+        indexThread.remove(0).run(); // too late: the store is closed
+        try (H2FeedStore store = H2FeedStore.open(dir)) {
+            assertFound(store, feed);
+        }
+        assertThat(idsIndexed()).isEqualTo(12);
+    }
+
+    private static void assertFound(H2FeedStore store, List<Message> messages) {
+        for (Message message : messages) {
+            assertThat(store.get(message.key())).as("seq %d", message.sequence())
+                    .hasValueSatisfying(stored -> assertThat(stored.message().key()).isEqualTo(message.key()));
+        }
+    }
+
+    private long idsIndexed() throws Exception {
+        return count("SELECT COUNT(*) FROM message_key");
+    }
+
+    private long keysIndexedThrough() throws Exception {
+        return count("SELECT num FROM store_state WHERE name = 'keys_indexed_through'");
+    }
+
+    private long count(String query) throws Exception {
+        try (Connection connection = DriverManager.getConnection(H2FeedStore.fileUrl(dir), "conch", "");
+             Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(query)) {
+            rows.next();
+            return rows.getLong(1);
         }
     }
 
