@@ -184,13 +184,8 @@ public final class ReplicationBench {
     private double conchToConch(Path file, String author) throws Exception {
         Path temp = Files.createTempDirectory(work, "repl-cc-");
         try {
-            Path a = temp.resolve("a");
+            Path a = conchSender(temp, Map.of(file, author));
             Path b = temp.resolve("b");
-            conch(a, "init");
-            long t = System.nanoTime();
-            conch(a, "import", file.toString());
-            System.out.printf(Locale.ROOT, "  loaded conch A by `conch import` in %.1f s (not counted)%n", (System.nanoTime() - t) / 1e9);
-            follow(a, author); // A replicates (so offers) the feed, as the real senders do
             conch(b, "init");
             follow(b, author);
             Map<String, Object> served = serve(a, temp.resolve("a.log"), null);
@@ -210,15 +205,8 @@ public final class ReplicationBench {
     private double conchToWarmConch(Path file, String author, Path warmFile, String warmAuthor) throws Exception {
         Path temp = Files.createTempDirectory(work, "repl-warm-");
         try {
-            Path a = temp.resolve("a");
+            Path a = conchSender(temp, Map.of(file, author, warmFile, warmAuthor));
             Path b = temp.resolve("b");
-            conch(a, "init");
-            long t = System.nanoTime();
-            conch(a, "import", file.toString());
-            conch(a, "import", warmFile.toString());
-            System.out.printf(Locale.ROOT, "  loaded conch A by `conch import` in %.1f s (not counted)%n", (System.nanoTime() - t) / 1e9);
-            follow(a, author);
-            follow(a, warmAuthor);
             conch(b, "init");
             follow(b, warmAuthor);
             String address = (String) serve(a, temp.resolve("a.log"), null).get("address");
@@ -239,6 +227,17 @@ public final class ReplicationBench {
         } finally {
             delete(temp);
         }
+    }
+
+    /** Conch A in {@code temp}: each feed loaded by `conch import` (not counted), its author followed. */
+    private Path conchSender(Path temp, Map<Path, String> feeds) throws Exception {
+        Path a = temp.resolve("a");
+        conch(a, "init");
+        long t = System.nanoTime();
+        for (Path file : feeds.keySet()) conch(a, "import", file.toString());
+        System.out.printf(Locale.ROOT, "  loaded conch A by `conch import` in %.1f s (not counted)%n", (System.nanoTime() - t) / 1e9);
+        for (String author : feeds.values()) follow(a, author); // A replicates (so offers) the feeds, as the real senders do
+        return a;
     }
 
     private double realToConch(Stack stack, Path file, String author) throws Exception {
