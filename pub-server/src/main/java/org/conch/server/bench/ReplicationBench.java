@@ -111,7 +111,7 @@ public final class ReplicationBench {
         if (legs.contains("warm")) {
             Path warmFile = workload("replication-warm-up-" + warmUp + ".jsonl", warmUp, 1);
             String warmAuthor = Identity.fromSeed(SyntheticFeeds.seed(1)).id().toString();
-            leg(results, WARM_LEG, () -> conchToWarmConch(file, author, warmFile, warmAuthor));
+            leg(results, "(b) conch -> conch, warm receiver", () -> conchToWarmConch(file, author, warmFile, warmAuthor));
         }
         if (legs.contains("classic")) leg(results, "(a) ssb-server 16 -> conch", () -> realToConch(Stack.CLASSIC, file, author));
         if (legs.contains("manyverse")) leg(results, "(a) manyverse -> conch", () -> realToConch(Stack.MANYVERSE, file, author));
@@ -137,8 +137,6 @@ public final class ReplicationBench {
         ratio("manyverse -> conch vs manyverse -> manyverse", fromManyverse, manyverse);
         System.out.printf(Locale.ROOT, "%nwhole run: %.1f s%n", (System.nanoTime() - started) / 1e9);
     }
-
-    private static final String WARM_LEG = "(b) conch -> conch, warm receiver";
 
     /** The signed feed of synthetic identity {@code authorIndex} in {@code name}, written once and kept in the work directory. */
     private Path workload(String name, int count, int authorIndex) throws IOException {
