@@ -15,42 +15,41 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** X25519 agreement and the Ed25519 → X25519 conversions, checked against PySecretHandshake's run. */
 class Curve25519Test {
-    private static final PythonVectors VECTORS = PythonVectors.load();
 
     @Test
     void anEphemeralPublicKeyIsTheBasePointTimesTheSecret() {
-        assertThat(Curve25519.publicKey(VECTORS.get("client_ephemeral_sk"))).isEqualTo(VECTORS.get("client_ephemeral_pk"));
-        assertThat(Curve25519.publicKey(VECTORS.get("server_ephemeral_sk"))).isEqualTo(VECTORS.get("server_ephemeral_pk"));
+        assertThat(Curve25519.publicKey(PythonVectors.load().get("client_ephemeral_sk"))).isEqualTo(PythonVectors.load().get("client_ephemeral_pk"));
+        assertThat(Curve25519.publicKey(PythonVectors.load().get("server_ephemeral_sk"))).isEqualTo(PythonVectors.load().get("server_ephemeral_pk"));
     }
 
     @Test
     void bothSidesAgreeOnTheEphemeralSecretAb() {
-        byte[] ab = VECTORS.get("shared_secret_ab");
-        assertThat(Curve25519.sharedSecret(VECTORS.get("client_ephemeral_sk"), VECTORS.get("server_ephemeral_pk"))).isEqualTo(ab);
-        assertThat(Curve25519.sharedSecret(VECTORS.get("server_ephemeral_sk"), VECTORS.get("client_ephemeral_pk"))).isEqualTo(ab);
+        byte[] ab = PythonVectors.load().get("shared_secret_ab");
+        assertThat(Curve25519.sharedSecret(PythonVectors.load().get("client_ephemeral_sk"), PythonVectors.load().get("server_ephemeral_pk"))).isEqualTo(ab);
+        assertThat(Curve25519.sharedSecret(PythonVectors.load().get("server_ephemeral_sk"), PythonVectors.load().get("client_ephemeral_pk"))).isEqualTo(ab);
     }
 
     @Test
     void theServersLongTermKeyConvertsSoThatBothSidesAgreeOnAB() {
-        byte[] serverCurvePublic = Curve25519.publicFromEd25519(VECTORS.get("server_longterm_pk"));
-        byte[] serverCurveSecret = Curve25519.secretFromEd25519Seed(VECTORS.get("server_longterm_seed"));
+        byte[] serverCurvePublic = Curve25519.publicFromEd25519(PythonVectors.load().get("server_longterm_pk"));
+        byte[] serverCurveSecret = Curve25519.secretFromEd25519Seed(PythonVectors.load().get("server_longterm_seed"));
 
         assertThat(Curve25519.publicKey(serverCurveSecret)).isEqualTo(serverCurvePublic);
-        assertThat(Curve25519.sharedSecret(VECTORS.get("client_ephemeral_sk"), serverCurvePublic))
-                .isEqualTo(VECTORS.get("shared_secret_aB"));
-        assertThat(Curve25519.sharedSecret(serverCurveSecret, VECTORS.get("client_ephemeral_pk")))
-                .isEqualTo(VECTORS.get("shared_secret_aB"));
+        assertThat(Curve25519.sharedSecret(PythonVectors.load().get("client_ephemeral_sk"), serverCurvePublic))
+                .isEqualTo(PythonVectors.load().get("shared_secret_aB"));
+        assertThat(Curve25519.sharedSecret(serverCurveSecret, PythonVectors.load().get("client_ephemeral_pk")))
+                .isEqualTo(PythonVectors.load().get("shared_secret_aB"));
     }
 
     @Test
     void theClientsLongTermKeyConvertsSoThatBothSidesAgreeOnAb() {
-        byte[] clientCurvePublic = Curve25519.publicFromEd25519(VECTORS.get("client_longterm_pk"));
-        byte[] clientCurveSecret = Curve25519.secretFromEd25519Seed(VECTORS.get("client_longterm_seed"));
+        byte[] clientCurvePublic = Curve25519.publicFromEd25519(PythonVectors.load().get("client_longterm_pk"));
+        byte[] clientCurveSecret = Curve25519.secretFromEd25519Seed(PythonVectors.load().get("client_longterm_seed"));
 
-        assertThat(Curve25519.sharedSecret(clientCurveSecret, VECTORS.get("server_ephemeral_pk")))
-                .isEqualTo(VECTORS.get("shared_secret_Ab"));
-        assertThat(Curve25519.sharedSecret(VECTORS.get("server_ephemeral_sk"), clientCurvePublic))
-                .isEqualTo(VECTORS.get("shared_secret_Ab"));
+        assertThat(Curve25519.sharedSecret(clientCurveSecret, PythonVectors.load().get("server_ephemeral_pk")))
+                .isEqualTo(PythonVectors.load().get("shared_secret_Ab"));
+        assertThat(Curve25519.sharedSecret(PythonVectors.load().get("server_ephemeral_sk"), clientCurvePublic))
+                .isEqualTo(PythonVectors.load().get("shared_secret_Ab"));
     }
 
     @Test
@@ -136,7 +135,7 @@ class Curve25519Test {
 
     @Test
     void theXSignBitOfAnEd25519KeyDoesNotChangeItsMontgomeryU() {
-        byte[] key = Ed25519.publicKeyFromSeed(VECTORS.get("client_longterm_seed"));
-        assertThat(Curve25519.publicFromEd25519(key)).isEqualTo(Curve25519.publicFromEd25519(VECTORS.get("client_longterm_pk")));
+        byte[] key = Ed25519.publicKeyFromSeed(PythonVectors.load().get("client_longterm_seed"));
+        assertThat(Curve25519.publicFromEd25519(key)).isEqualTo(Curve25519.publicFromEd25519(PythonVectors.load().get("client_longterm_pk")));
     }
 }

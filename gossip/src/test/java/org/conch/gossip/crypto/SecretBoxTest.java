@@ -12,24 +12,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** XSalsa20-Poly1305 as libsodium's crypto_secretbox_easy: box = tag[16] ‖ ciphertext. */
 class SecretBoxTest {
-    private static final PythonVectors VECTORS = PythonVectors.load();
     private static final byte[] ZERO_NONCE = new byte[SecretBox.NONCE_SIZE];
 
     @Test
     void sealsTheClientAuthenticationOfThePythonHandshakeByteForByte() {
-        byte[] key = Sha256.hash(VECTORS.get("network_identifier"), VECTORS.get("shared_secret_ab"),
-                VECTORS.get("shared_secret_aB"));
-        byte[] plaintext = concat(VECTORS.get("detached_signature_A"), VECTORS.get("client_longterm_pk"));
+        byte[] key = Sha256.hash(PythonVectors.load().get("network_identifier"), PythonVectors.load().get("shared_secret_ab"),
+                PythonVectors.load().get("shared_secret_aB"));
+        byte[] plaintext = concat(PythonVectors.load().get("detached_signature_A"), PythonVectors.load().get("client_longterm_pk"));
 
-        assertThat(SecretBox.seal(key, ZERO_NONCE, plaintext)).isEqualTo(VECTORS.get("msg3_client_authenticate"));
-        assertThat(SecretBox.open(key, ZERO_NONCE, VECTORS.get("msg3_client_authenticate"))).contains(plaintext);
+        assertThat(SecretBox.seal(key, ZERO_NONCE, plaintext)).isEqualTo(PythonVectors.load().get("msg3_client_authenticate"));
+        assertThat(SecretBox.open(key, ZERO_NONCE, PythonVectors.load().get("msg3_client_authenticate"))).contains(plaintext);
     }
 
     @Test
     void sealsTheServerAcceptOfThePythonHandshakeByteForByte() {
-        byte[] key = VECTORS.get("box_secret_sha256_K_ab_aB_Ab");
-        assertThat(SecretBox.seal(key, ZERO_NONCE, VECTORS.get("detached_signature_B")))
-                .isEqualTo(VECTORS.get("msg4_server_accept"));
+        byte[] key = PythonVectors.load().get("box_secret_sha256_K_ab_aB_Ab");
+        assertThat(SecretBox.seal(key, ZERO_NONCE, PythonVectors.load().get("detached_signature_B")))
+                .isEqualTo(PythonVectors.load().get("msg4_server_accept"));
     }
 
     @ParameterizedTest
