@@ -15,23 +15,24 @@ public final class Message {
     private final MessageId key;
     private final FeedId author;
     private final long sequence;
-    // Set at construction, or parsed from storedUtf8 on first use: a sender that forwards stored
+    // Set at construction, or parsed from compactUtf8 on first use: a sender that forwards stored
     // messages as they are never parses them. Volatile so a message read on one thread and used on
     // another sees a complete map.
     private volatile Map<String, Object> value;
     private volatile String compactJson;
-    private final byte[] storedUtf8;
+    private final byte[] compactUtf8;
 
     Message(MessageId key, FeedId author, long sequence, Map<String, Object> value) {
         this(key, author, sequence, value, null);
     }
 
-    private Message(MessageId key, FeedId author, long sequence, Map<String, Object> value, byte[] storedUtf8) {
+    /** With {@code compactUtf8}, the value's compact JSON in UTF-8 when the caller has it already. */
+    Message(MessageId key, FeedId author, long sequence, Map<String, Object> value, byte[] compactUtf8) {
         this.key = key;
         this.author = author;
         this.sequence = sequence;
         this.value = value;
-        this.storedUtf8 = storedUtf8;
+        this.compactUtf8 = compactUtf8;
     }
 
     /**
@@ -105,7 +106,7 @@ public final class Message {
     public String compactJson() {
         String json = compactJson;
         if (json == null) {
-            json = storedUtf8 != null ? new String(storedUtf8, StandardCharsets.UTF_8) : CanonicalJson.compact(value);
+            json = compactUtf8 != null ? new String(compactUtf8, StandardCharsets.UTF_8) : CanonicalJson.compact(value);
             compactJson = json;
         }
         return json;
@@ -113,7 +114,7 @@ public final class Message {
 
     /** The compact JSON in UTF-8: as stored (do not modify) or freshly encoded. */
     public byte[] compactUtf8() {
-        return storedUtf8 != null ? storedUtf8 : compactJson().getBytes(StandardCharsets.UTF_8);
+        return compactUtf8 != null ? compactUtf8 : compactJson().getBytes(StandardCharsets.UTF_8);
     }
 
     /** The value as {@code JSON.stringify(value, null, 2)}: the form its id is the hash of. */

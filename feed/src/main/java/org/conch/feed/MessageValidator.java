@@ -158,11 +158,12 @@ public final class MessageValidator {
             // JavaScript peers load, verifies the first 64 and ignores the rest, so conch does too.
             signature = java.util.Arrays.copyOf(signature, Ed25519.SIGNATURE_SIZE);
         }
-        byte[] signed = cap.apply(signingBytes(pretty));
+        byte[] prettyUtf8 = pretty.getBytes(StandardCharsets.UTF_8);
+        byte[] signed = cap.apply(signingBytes(pretty, prettyUtf8));
         if (!Ed25519.verify(publicKey, signature, signed)) {
             throw invalid(msg, Reason.BAD_SIGNATURE, null);
         }
-        return new Message(idOfPretty(pretty), FeedId.of(publicKey), ((Double) msg.get("sequence")).longValue(), msg);
+        return validated(idOfPretty(pretty), FeedId.of(publicKey), msg, prettyUtf8);
     }
 
     /** Key order, isInvalidShape and the content type; returns the signed JSON. */
@@ -193,15 +194,20 @@ public final class MessageValidator {
     /** A message conch just signed itself: the shape rules apply, the signature is known good. */
     static Message checkSigned(FeedId author, Map<String, Object> value) {
         String pretty = checkShape(value);
-        return new Message(idOfPretty(pretty), author, ((Double) value.get("sequence")).longValue(), value);
+        return validated(idOfPretty(pretty), author, value, pretty.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** UTF-8 of the signed JSON without its last key, the signature. */
-    private static byte[] signingBytes(String pretty) {
+    /** The message, with its compact JSON (which the store keeps) taken from the pretty form just rendered. */
+    private static Message validated(MessageId id, FeedId author, Map<String, Object> value, byte[] prettyUtf8) {
+        return new Message(id, author, ((Double) value.get("sequence")).longValue(), value,
+                CanonicalJson.compactFromPretty(prettyUtf8, prettyUtf8.length));
+    }
+
+    /** UTF-8 of the signed JSON without its last key, the signature, from the UTF-8 of the whole ({@code whole}). */
+    private static byte[] signingBytes(String pretty, byte[] whole) {
         int cut = pretty.lastIndexOf(SIGNATURE_KEY_LINE);
         // Encoded whole and cut after, rather than cut and joined first: one copy of the text fewer.
         // The signature line is ASCII, so the UTF-8 of the rest is a prefix of the whole one.
-        byte[] whole = pretty.getBytes(StandardCharsets.UTF_8);
         int kept = whole.length - (pretty.length() - cut);
         byte[] signing = java.util.Arrays.copyOf(whole, kept + 2);
         signing[kept] = '\n';

@@ -34,6 +34,34 @@ public final class CanonicalJson {
         return render(value, 0);
     }
 
+    /**
+     * The compact form's UTF-8 from the pretty form's UTF-8 ({@code prettyUtf8[0, length)}), without the
+     * value: the two differ only in the spaces and newlines {@code JSON.stringify(v, null, 2)} puts between
+     * tokens, and a string holds neither raw (it escapes newlines), so dropping every space and newline
+     * outside strings is exact. A received message is rendered pretty to check its signature anyway;
+     * this spares rendering it a second time to store it.
+     */
+    public static byte[] compactFromPretty(byte[] prettyUtf8, int length) {
+        byte[] compact = new byte[length];
+        int n = 0;
+        boolean inString = false;
+        for (int i = 0; i < length; i++) {
+            byte b = prettyUtf8[i];
+            if (inString) {
+                compact[n++] = b;
+                if (b == '\\') {
+                    compact[n++] = prettyUtf8[++i]; // the escaped character, which may be a quote
+                } else if (b == '"') {
+                    inString = false;
+                }
+            } else if (b != ' ' && b != '\n') {
+                compact[n++] = b;
+                if (b == '"') inString = true;
+            }
+        }
+        return n == length ? compact : java.util.Arrays.copyOf(compact, n);
+    }
+
     private static String render(Object value, int indent) {
         // Every message is rendered at least twice on its way in; a builder kept per thread spares
         // growing a new one through several copies each time.

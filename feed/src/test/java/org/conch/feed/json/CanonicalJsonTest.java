@@ -2,6 +2,7 @@ package org.conch.feed.json;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -21,6 +22,24 @@ class CanonicalJsonTest {
     void compactFormHasNoWhitespace() {
         assertThat(CanonicalJson.compact(Json.parse("{ \"a\" : [ 1 , 2.50 ] , \"b\" : \"x\" }")))
                 .isEqualTo("{\"a\":[1,2.5],\"b\":\"x\"}");
+    }
+
+    @Test
+    void theCompactFormIsThePrettyFormWithoutTheSpacesAndNewlinesBetweenTokens() {
+        // Spaces, quotes, backslashes and escaped newlines inside strings and keys stay; nesting and empty containers.
+        String[] values = {
+                "{\"a\":[1,{\"b\":null},[]],\"c\":{},\"d\":true}",
+                "{\"text\":\"two  spaces, a \\\"quote\\\" and a\\nnewline\",\"k e y\":\" \"}",
+                "{\"back\\\\\":\"\\\\\",\"q\":\"\\\"\",\"nested\":[[[]],{\"x\":{\"y\":[-0.5,1e+21]}}]}",
+                "{\"emoji\":\"\ud83d\ude00 \u00e9\",\"lone\":\"\\ud800\",\"ctl\":\"\\u0001\\t\"}",
+                "[]", "{}", "\" \"", "1",
+        };
+        for (String text : values) {
+            Object value = Json.parse(text);
+            byte[] pretty = CanonicalJson.pretty(value).getBytes(StandardCharsets.UTF_8);
+            assertThat(new String(CanonicalJson.compactFromPretty(pretty, pretty.length), StandardCharsets.UTF_8))
+                    .as("compact form of %s", text).isEqualTo(CanonicalJson.compact(value));
+        }
     }
 
     @Test

@@ -55,8 +55,12 @@ class JsonFuzzTest {
     private static void parseAndReencode(byte[] input) {
         Fuzz.call(() -> {
             Object value = Json.parse(input);
-            CanonicalJson.pretty(value);
-            return CanonicalJson.compact(value);
+            byte[] pretty = CanonicalJson.pretty(value).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            String compact = CanonicalJson.compact(value);
+            // A received message's stored form is derived from its pretty form: the two must agree.
+            String derived = new String(CanonicalJson.compactFromPretty(pretty, pretty.length), java.nio.charset.StandardCharsets.UTF_8);
+            if (!derived.equals(compact)) throw new AssertionError("compact form from pretty " + derived + " != " + compact);
+            return compact;
         }).allowing(JsonException.class);
     }
 }
