@@ -80,6 +80,14 @@ class WebApiIT {
         HttpResponse<String> app = http.send(HttpRequest.newBuilder(URI.create(base + "/app.js")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(app.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/javascript"));
         assertThat(app.body()).contains("EventSource");
+        // Every file of the client's folder is served, views and components in their subfolders too.
+        HttpResponse<String> view = http.send(HttpRequest.newBuilder(URI.create(base + "/views/thread.js")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(view.statusCode()).isEqualTo(200);
+        assertThat(view.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/javascript"));
+        assertThat(view.headers().firstValue("Content-Security-Policy")).hasValue(StaticRoutes.CONTENT_SECURITY_POLICY);
+        assertThat(view.body()).contains("export async function threadView");
+        HttpResponse<String> outside = http.send(HttpRequest.newBuilder(URI.create(base + "/views/../../pom.xml")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(outside.statusCode()).isEqualTo(404);
     }
 
     @Test

@@ -126,7 +126,7 @@ class WebClientIT {
     }
 
     /** An 8×8 PNG of one colour. */
-    private static byte[] png(java.awt.Color color) throws java.io.IOException {
+    static byte[] png(java.awt.Color color) throws java.io.IOException {
         java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_INT_RGB);
         java.awt.Graphics2D graphics = image.createGraphics();
         graphics.setColor(color);
