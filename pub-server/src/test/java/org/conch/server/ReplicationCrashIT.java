@@ -3,10 +3,10 @@ package org.conch.server;
 import org.conch.feed.FeedId;
 import org.conch.feed.Identity;
 import org.conch.feed.json.Json;
-import org.conch.server.bench.SyntheticFeeds;
+import org.conch.testing.SyntheticFeeds;
 import org.conch.server.cli.DataDirectory;
-import org.conch.server.interop.ConchProcess;
-import org.conch.server.interop.RealPeer;
+import org.conch.testing.ConchProcess;
+import org.conch.testing.RealPeer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

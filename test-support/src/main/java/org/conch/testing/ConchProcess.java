@@ -1,4 +1,4 @@
-package org.conch.server.interop;
+package org.conch.testing;
 
 import org.conch.feed.json.Json;
 
@@ -76,7 +76,7 @@ public final class ConchProcess {
     }
 
     /** SIGTERM, and waits: conch closes its stores cleanly. */
-    static void stop(Process server) throws InterruptedException {
+    public static void stop(Process server) throws InterruptedException {
         server.destroy();
         assertThat(server.waitFor(30, TimeUnit.SECONDS)).as("conch stops on SIGTERM").isTrue();
     }
