@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -109,7 +110,7 @@ class ReplicationCrashIT {
 
         /** Waits until the receiver reports the feed stored up to at least {@code sequence}; returns what it reported. */
         long awaitAtLeast(FeedId feed, long sequence) throws Exception {
-            return conch.waitUntilConchHas(httpPort, process, feed.toString(), sequence, TimeUnit.MINUTES.toNanos(3));
+            return conch.waitUntilConchHas(httpPort, process, feed.toString(), sequence, Duration.ofMinutes(3));
         }
 
         void kill() throws InterruptedException {

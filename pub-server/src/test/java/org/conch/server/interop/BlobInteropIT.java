@@ -21,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -185,17 +186,10 @@ class BlobInteropIT {
         return id;
     }
 
-    /** Polls {@code GET /api/blobs/:id} until conch has the blob. */
-    private static void awaitConchHas(Pair pair, String id) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            if (!pair.server().isAlive()) throw new AssertionError("conch serve exited; log:\n" + pair.conch().serveLog());
-            last = get(pair, "/api/blobs/" + encoded(id));
-            if (Boolean.TRUE.equals(Json.parseObject(last).get("have"))) return;
-            Thread.sleep(100);
-        }
-        throw new AssertionError("conch never fetched " + id + "; last " + last + "; log:\n" + pair.conch().serveLog());
+    /** Waits until {@code GET /api/blobs/:id} says conch has the blob. */
+    private static void awaitConchHas(Pair pair, String id) {
+        pair.conch().awaitFromServer(pair.server(), "conch has the blob " + id, Duration.ofSeconds(60),
+                () -> get(pair, "/api/blobs/" + encoded(id)), answer -> Boolean.TRUE.equals(Json.parseObject(answer).get("have")));
     }
 
     private static String get(Pair pair, String path) throws Exception {
