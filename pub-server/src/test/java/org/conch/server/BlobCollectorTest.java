@@ -7,7 +7,9 @@ import org.conch.feed.SignCap;
 import org.conch.feed.blob.BlobStore;
 import org.conch.feed.store.H2FeedStore;
 import org.conch.gossip.replication.FollowGraph;
+import org.conch.testing.H2StoreExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
@@ -19,12 +21,13 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code conch blobs gc}: what replicated feeds refer to stays; blocked, unfollowed and unreferenced blobs go. */
+@ExtendWith(H2StoreExtension.class)
 class BlobCollectorTest {
     @TempDir
     Path dir;
 
     @Test
-    void blobsOnlyBlockedOrUnfollowedFeedsReferToArePurgedWithTheUnreferenced() {
+    void blobsOnlyBlockedOrUnfollowedFeedsReferToArePurgedWithTheUnreferenced(H2FeedStore store) {
         Identity self = Identity.generate();
         Identity friend = Identity.generate();
         Identity enemy = Identity.generate();
@@ -35,28 +38,26 @@ class BlobCollectorTest {
         BlobId strangersImage = blobs.add(bytes("stranger's image"));
         BlobId ownAvatar = blobs.add(bytes("own avatar"));
         BlobId nobodys = blobs.add(bytes("nobody's"));
-        try (H2FeedStore store = H2FeedStore.open(dir.resolve("store"), true)) {
-            store.publish(self, contact(friend.id(), "following"), SignCap.NONE);
-            store.publish(self, contact(enemy.id(), "blocking"), SignCap.NONE);
-            store.publish(friend, contact(enemy.id(), "following"), SignCap.NONE); // 2 hops away, but blocked
-            store.publish(friend, post(friendsImage), SignCap.NONE);
-            store.publish(enemy, about(enemy.id(), enemysAvatar.toString()), SignCap.NONE);
-            store.publish(stranger, post(strangersImage), SignCap.NONE);
-            Map<String, Object> link = new LinkedHashMap<>();
-            link.put("link", ownAvatar.toString());
-            link.put("size", 10.0);
-            store.publish(self, about(self.id(), link), SignCap.NONE);
-            FollowGraph graph = new FollowGraph();
-            graph.load(store);
+        store.publish(self, contact(friend.id(), "following"), SignCap.NONE);
+        store.publish(self, contact(enemy.id(), "blocking"), SignCap.NONE);
+        store.publish(friend, contact(enemy.id(), "following"), SignCap.NONE); // 2 hops away, but blocked
+        store.publish(friend, post(friendsImage), SignCap.NONE);
+        store.publish(enemy, about(enemy.id(), enemysAvatar.toString()), SignCap.NONE);
+        store.publish(stranger, post(strangersImage), SignCap.NONE);
+        Map<String, Object> link = new LinkedHashMap<>();
+        link.put("link", ownAvatar.toString());
+        link.put("size", 10.0);
+        store.publish(self, about(self.id(), link), SignCap.NONE);
+        FollowGraph graph = new FollowGraph();
+        graph.load(store);
 
-            BlobCollector.Result result = BlobCollector.collect(store, graph.replicationSet(self.id(), 2), blobs);
+        BlobCollector.Result result = BlobCollector.collect(store, graph.replicationSet(self.id(), 2), blobs);
 
-            assertThat(result.removed()).isEqualTo(3);
-            assertThat(result.kept()).isEqualTo(2);
-            assertThat(result.freedBytes()).isEqualTo(bytes("enemy's avatar").length + bytes("stranger's image").length + bytes("nobody's").length);
-            assertThat(blobs.ids()).containsExactlyInAnyOrder(friendsImage, ownAvatar);
-            assertThat(blobs.has(enemysAvatar) || blobs.has(strangersImage) || blobs.has(nobodys)).isFalse();
-        }
+        assertThat(result.removed()).isEqualTo(3);
+        assertThat(result.kept()).isEqualTo(2);
+        assertThat(result.freedBytes()).isEqualTo(bytes("enemy's avatar").length + bytes("stranger's image").length + bytes("nobody's").length);
+        assertThat(blobs.ids()).containsExactlyInAnyOrder(friendsImage, ownAvatar);
+        assertThat(blobs.has(enemysAvatar) || blobs.has(strangersImage) || blobs.has(nobodys)).isFalse();
     }
 
     private static byte[] bytes(String text) {

@@ -15,6 +15,7 @@ import org.conch.server.cli.DataDirectory;
 import org.conch.server.log.LogFormat;
 import org.conch.server.log.LogLevel;
 import org.conch.server.log.Logs;
+import org.conch.testing.Await;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -104,8 +105,9 @@ class HostilePeerIT {
         for (Identity followed : List.of(friend.identity(), badSignatures, forked, badHistory, wrongAuthor)) {
             await(server.publish(follow(followed.id())));
         }
-        InProcessConch.await(() -> server.replication().replicationSet().size() == 6, "the server replicates the feeds it follows");
-        InProcessConch.await(() -> server.node().connections().size() == 1, "the server is connected to its friend");
+        Await.until("the server replicates the feeds it follows",
+                () -> server.replication().replicationSet().size() == 6);
+        Await.until("the server is connected to its friend", () -> server.node().connections().size() == 1);
         friendConnection = server.node().connections().iterator().next();
         friendStillReplicates();
     }
@@ -123,7 +125,7 @@ class HostilePeerIT {
 
     @AfterEach
     void theFriendIsStillServedAndTheServerIsHealthy() throws Exception {
-        InProcessConch.await(() -> server.node().connectionCount() == 1, "every hostile connection is gone from the server");
+        Await.until("every hostile connection is gone from the server", () -> server.node().connectionCount() == 1);
         assertThat(friendConnection.isOpen()).as("the friend's connection survived").isTrue();
         friendStillReplicates();
         HttpResponse<String> health = http.send(HttpRequest.newBuilder(
@@ -352,7 +354,8 @@ class HostilePeerIT {
     /** The friend publishes; the server must have it in time. */
     private void friendStillReplicates() throws Exception {
         Message fresh = await(friend.publish(post("still here " + Instant.now())));
-        InProcessConch.await(() -> server.store().get(fresh.key()).isPresent(), "the friend's fresh message replicated to the server");
+        Await.until("the friend's fresh message replicated to the server",
+                () -> server.store().get(fresh.key()).isPresent());
     }
 
     /** Calls ebt.replicate and reads the server's first notes; returns the request number. */
@@ -438,7 +441,7 @@ class HostilePeerIT {
 
         /** The lines containing {@code text}, once there is at least one (fails after the deadline). */
         List<String> await(String text) throws InterruptedException {
-            InProcessConch.await(() -> !lines(line -> line.contains(text)).isEmpty(), "a log line containing: " + text);
+            Await.until("a log line containing: " + text, () -> !lines(line -> line.contains(text)).isEmpty());
             return lines(line -> line.contains(text));
         }
     }

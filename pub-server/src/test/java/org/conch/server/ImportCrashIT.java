@@ -4,8 +4,8 @@ import org.conch.feed.MessageId;
 import org.conch.feed.MessageValidator;
 import org.conch.feed.json.Json;
 import org.conch.feed.store.H2FeedStore;
-import org.conch.server.bench.SyntheticFeeds;
-import org.conch.server.interop.ConchProcess;
+import org.conch.testing.SyntheticFeeds;
+import org.conch.testing.ConchProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

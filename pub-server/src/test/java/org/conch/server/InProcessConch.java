@@ -9,16 +9,11 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
-/** conch servers and CLI verbs run inside the test's JVM: data directories, configs, runs and waiting. */
+/** conch servers and CLI verbs run inside the test's JVM: data directories, configs and runs. */
 final class InProcessConch {
-    static final Duration DEADLINE = Duration.ofSeconds(30);
-
     private InProcessConch() {
     }
 
@@ -50,14 +45,5 @@ final class InProcessConch {
         int exit = ConchCommand.run(full, Map.of(), InputStream.nullInputStream(),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
-    /** Polls {@code condition} until it holds, failing after {@link #DEADLINE}. */
-    static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        Instant deadline = Instant.now().plus(DEADLINE);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) throw new AssertionError("timed out waiting for: " + what);
-            Thread.sleep(50);
-        }
     }
 }

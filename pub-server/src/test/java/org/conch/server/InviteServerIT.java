@@ -12,6 +12,7 @@ import org.conch.gossip.net.PeerConnection;
 import org.conch.server.InProcessConch.Run;
 import org.conch.server.cli.DataDirectory;
 import org.conch.server.invite.InviteAcceptor;
+import org.conch.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +27,6 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.conch.server.InProcessConch.await;
 import static org.conch.server.InProcessConch.conch;
 import static org.conch.server.InProcessConch.initialise;
 import static org.conch.server.InProcessConch.localConfig;
@@ -112,9 +112,11 @@ class InviteServerIT {
 
         assertThat(conch(newcomerData, "publish", "--type", "post", "--text", "hello pub").exit()).isZero();
         assertThat(conch(pubData, "publish", "--type", "post", "--text", "welcome").exit()).isZero();
-        await(() -> pub.store().state(newcomerId).map(state -> state.sequence() == 3).orElse(false), "the newcomer's feed at the pub");
+        Await.until("the newcomer's feed at the pub",
+                () -> pub.store().state(newcomerId).map(state -> state.sequence() == 3).orElse(false));
         long pubLatest = pub.store().state(pubId).orElseThrow().sequence();
-        await(() -> newcomer.store().state(pubId).map(state -> state.sequence() == pubLatest).orElse(false), "the pub's feed at the newcomer");
+        Await.until("the pub's feed at the newcomer",
+                () -> newcomer.store().state(pubId).map(state -> state.sequence() == pubLatest).orElse(false));
 
         Run twice = conch(newcomerData, "invite", "accept", code.toString());
         assertThat(twice.exit()).isEqualTo(1);

@@ -3,15 +3,16 @@ package org.conch.server;
 import org.conch.feed.FeedId;
 import org.conch.feed.Identity;
 import org.conch.feed.json.Json;
-import org.conch.server.bench.SyntheticFeeds;
+import org.conch.testing.SyntheticFeeds;
 import org.conch.server.cli.DataDirectory;
-import org.conch.server.interop.ConchProcess;
-import org.conch.server.interop.RealPeer;
+import org.conch.testing.ConchProcess;
+import org.conch.testing.RealPeer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -109,7 +110,7 @@ class ReplicationCrashIT {
 
         /** Waits until the receiver reports the feed stored up to at least {@code sequence}; returns what it reported. */
         long awaitAtLeast(FeedId feed, long sequence) throws Exception {
-            return conch.waitUntilConchHas(httpPort, process, feed.toString(), sequence, TimeUnit.MINUTES.toNanos(3));
+            return conch.waitUntilConchHas(httpPort, process, feed.toString(), sequence, Duration.ofMinutes(3));
         }
 
         void kill() throws InterruptedException {

@@ -6,6 +6,7 @@ import org.conch.feed.MessageId;
 import org.conch.feed.json.Json;
 import org.conch.server.InProcessConch.Run;
 import org.conch.server.cli.DataDirectory;
+import org.conch.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,6 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.conch.server.InProcessConch.await;
 import static org.conch.server.InProcessConch.conch;
 import static org.conch.server.InProcessConch.initialise;
 import static org.conch.server.InProcessConch.localConfig;
@@ -74,8 +74,8 @@ class ServeThroughServerIT {
         assertThat(connected.exit()).as(connected.err()).isZero();
         assertThat(connected.out()).contains("connected to " + bobId);
 
-        await(() -> bob.store().state(aliceId).map(state -> state.sequence() == 2).orElse(false),
-                "alice's post and contact replicated to bob");
+        Await.until("alice's post and contact replicated to bob",
+                () -> bob.store().state(aliceId).map(state -> state.sequence() == 2).orElse(false));
 
         Run feed = conch(bobsData, "feed", aliceId.toString());
         assertThat(feed.exit()).as(feed.err()).isZero();
@@ -95,7 +95,7 @@ class ServeThroughServerIT {
         assertThat(human.out()).contains(aliceId + "  serving at ", bobId.toString());
 
         // alice: her post and follow, and bob's follow of her (replicated)
-        await(() -> alice.store().state(bobId).isPresent(), "bob's follow replicated to alice");
+        Await.until("bob's follow replicated to alice", () -> alice.store().state(bobId).isPresent());
         String metrics = http(alice.httpPort(), "GET /metrics", "Host: 127.0.0.1:" + alice.httpPort());
         assertThat(metrics).startsWith("HTTP/1.1 200").contains("conch_peers_connected 1.0",
                 "conch_messages_appended_total 3.0", "conch_messages_stored 3.0", "jvm_memory_used_bytes");

@@ -21,6 +21,7 @@ import org.conch.gossip.muxrpc.StreamListener;
 import org.conch.gossip.muxrpc.Substream;
 import org.conch.gossip.shs.ClientHandshake;
 import org.conch.gossip.shs.SecretHandshake;
+import org.conch.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -147,7 +148,7 @@ class GossipNodeIT {
         PeerConnection toClient = serverSide.future().await(10, TimeUnit.SECONDS);
         Future<Object> pending = on(toServer, () -> call(toServer, "test.never", List.of()));
         // the call is on the wire before the goodbye: once its request is served, close
-        awaitCondition(() -> toServer.isOpen() && served(toClient));
+        awaitCondition("the connection open and served at both ends", () -> toServer.isOpen() && served(toClient));
 
         Future<CloseReason> clientClosed = toServer.close("done");
         Future.all(clientClosed, toClient.closeFuture(), pending.otherwise(e -> e))
@@ -160,7 +161,7 @@ class GossipNodeIT {
                     test.completeNow();
                 })));
         test.awaitCompletion(DEADLINE.toSeconds(), TimeUnit.SECONDS);
-        awaitCondition(() -> server.connectionCount() == 0 && client.connectionCount() == 0);
+        awaitCondition("no connection left at server or client", () -> server.connectionCount() == 0 && client.connectionCount() == 0);
     }
 
     @Test
@@ -181,7 +182,7 @@ class GossipNodeIT {
 
         Throwable failure = failureOf(client.connect(wrong));
         assertThat(failure).isInstanceOf(GossipException.class);
-        awaitCondition(() -> server.connectionCount() == 0 && client.connectionCount() == 0);
+        awaitCondition("no connection left at server or client", () -> server.connectionCount() == 0 && client.connectionCount() == 0);
     }
 
     @Test
@@ -268,7 +269,7 @@ class GossipNodeIT {
         PeerConnection toServer = friend.connect(server.address("127.0.0.1")).await(10, TimeUnit.SECONDS);
         assertThat(on(toServer, () -> call(toServer, "test.echo", List.of("still here"))).await(10, TimeUnit.SECONDS))
                 .isEqualTo("still here");
-        awaitCondition(() -> server.connectionCount() == 1 && stranger.connectionCount() == 0);
+        awaitCondition("the server keeps one connection and the stranger none", () -> server.connectionCount() == 1 && stranger.connectionCount() == 0);
     }
 
     @Test
@@ -284,7 +285,7 @@ class GossipNodeIT {
         assertThat(serverHello).hasSize(SecretHandshake.SERVER_HELLO_SIZE);
         // ... and never send msg3
         raw.closed().await(DEADLINE.toSeconds(), TimeUnit.SECONDS);
-        awaitCondition(() -> server.connectionCount() == 0);
+        awaitCondition("no connection left at the server", () -> server.connectionCount() == 0);
     }
 
     @Test
@@ -297,14 +298,14 @@ class GossipNodeIT {
 
         RawPeer raw = RawPeer.connect(vertx, server.port()).await(10, TimeUnit.SECONDS);
         raw.clientHandshake(TEST_NETWORK, Identity.generate(), serverIdentity.id()).await(10, TimeUnit.SECONDS);
-        awaitCondition(() -> server.connections().size() == 2);
+        awaitCondition("two connections at the server", () -> server.connections().size() == 2);
         raw.write(randomBytes(200, 7)); // not a box-stream frame under these keys
         raw.closed().await(DEADLINE.toSeconds(), TimeUnit.SECONDS);
 
         assertThat(toServer.isOpen()).isTrue();
         assertThat(on(toServer, () -> call(toServer, "test.echo", List.of("unharmed"))).await(10, TimeUnit.SECONDS))
                 .isEqualTo("unharmed");
-        awaitCondition(() -> server.connectionCount() == 1);
+        awaitCondition("one connection left at the server", () -> server.connectionCount() == 1);
     }
 
     @Test
@@ -316,7 +317,7 @@ class GossipNodeIT {
 
         RawPeer first = RawPeer.connect(vertx, server.port()).await(10, TimeUnit.SECONDS);
         RawPeer second = RawPeer.connect(vertx, server.port()).await(10, TimeUnit.SECONDS);
-        awaitCondition(() -> server.connectionCount() == 2);
+        awaitCondition("two connections at the server", () -> server.connectionCount() == 2);
 
         RawPeer extra = RawPeer.connect(vertx, server.port()).await(10, TimeUnit.SECONDS);
         extra.write(new ClientHandshake(TEST_NETWORK, Identity.generate(), serverIdentity.id().bytes()).hello());
@@ -325,7 +326,7 @@ class GossipNodeIT {
         assertThat(server.connectionCount()).isEqualTo(2);
 
         first.close();
-        awaitCondition(() -> server.connectionCount() == 1);
+        awaitCondition("one connection left at the server", () -> server.connectionCount() == 1);
         PeerConnection toServer = friend.connect(server.address("127.0.0.1")).await(10, TimeUnit.SECONDS);
         assertThat(toServer.remoteId()).isEqualTo(serverIdentity.id());
         assertThat(server.connectionCount()).isEqualTo(2);
@@ -499,18 +500,12 @@ class GossipNodeIT {
         throw new AssertionError("expected " + future + " to fail");
     }
 
-    /** Polls {@code condition} on an event loop until it holds, or fails after the deadline. */
-    private void awaitCondition(BooleanSupplier condition) throws Exception {
-        Promise<Void> held = Promise.promise();
-        long timer = vertx.setPeriodic(10, id -> {
-            if (condition.getAsBoolean()) {
-                held.tryComplete();
-            }
+    /** Waits until {@code condition}, read on an event loop (where connection state changes), holds. */
+    private void awaitCondition(String what, BooleanSupplier condition) {
+        Await.until(what, DEADLINE, () -> {
+            Promise<Boolean> answer = Promise.promise();
+            vertx.runOnContext(ignored -> answer.complete(condition.getAsBoolean()));
+            return answer.future().await(DEADLINE.toSeconds(), TimeUnit.SECONDS);
         });
-        try {
-            held.future().await(DEADLINE.toSeconds(), TimeUnit.SECONDS);
-        } finally {
-            vertx.cancelTimer(timer);
-        }
     }
 }

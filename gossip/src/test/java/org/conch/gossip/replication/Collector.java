@@ -3,6 +3,7 @@ package org.conch.gossip.replication;
 import org.conch.gossip.GossipException;
 import org.conch.gossip.muxrpc.StreamListener;
 import org.conch.gossip.muxrpc.Substream;
+import org.conch.testing.Await;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -25,10 +26,10 @@ final class Collector implements StreamListener {
     }
 
     void awaitEnd() {
-        Node.await("the stream to end", () -> ended);
+        Await.until("the stream to end", () -> ended);
     }
 
     void awaitItems(int count) {
-        Node.await(count + " items", () -> items.size() >= count);
+        Await.until(count + " items", () -> items.size() >= count);
     }
 }

@@ -7,6 +7,7 @@ import org.conch.feed.MessageSigner;
 import org.conch.feed.SignCap;
 import org.conch.feed.json.Json;
 import org.conch.gossip.muxrpc.Packet;
+import org.conch.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,21 +57,21 @@ class EbtReplicationTest {
         bob.posts(erin, 5, "erin ");                // in nobody's replication set
 
         try (Connection connection = Connection.open(alice, bob)) {
-            Node.await("alice to have bob and carol", () ->
+            Await.until("alice to have bob and carol", () ->
                     alice.seq(bob.id()) == bob.seq(bob.id()) && alice.seq(carol.id()) == 300);
-            Node.await("bob to have alice", () -> bob.seq(alice.id()) == alice.seq(alice.id()));
+            Await.until("bob to have alice", () -> bob.seq(alice.id()) == alice.seq(alice.id()));
             assertThat(alice.feed(carol.id())).isEqualTo(bob.feed(carol.id()));
             assertThat(bob.feed(alice.id())).isEqualTo(alice.feed(alice.id()));
             assertThat(alice.seq(erin.id())).isZero();
             // dave is two hops from bob (bob -> alice -> dave): bob gets him once he has alice's follows
-            Node.await("dave at bob", () -> bob.seq(dave.id()) == 700);
+            Await.until("dave at bob", () -> bob.seq(dave.id()) == 700);
 
             // live: a message appended during the session arrives
             Message live = bob.post(carol, "carol live");
-            Node.await("the live message at alice", () -> alice.seq(carol.id()) == 301);
+            Await.until("the live message at alice", () -> alice.seq(carol.id()) == 301);
             assertThat(alice.store.get(live.key())).isPresent();
             Message fromAlice = alice.post("alice live");
-            Node.await("alice's live message at bob", () -> bob.seq(alice.id()) == fromAlice.sequence());
+            Await.until("alice's live message at bob", () -> bob.seq(alice.id()) == fromAlice.sequence());
 
             ReplicationStatus.Peer status = connection.statusAtDialler();
             assertThat(status.mode()).isEqualTo("ebt");
@@ -95,7 +96,7 @@ class EbtReplicationTest {
         alice.posts(dave, 3, "dave ");
         bob.follow(alice.id());
         try (Connection connection = Connection.open(bob, alice)) {
-            Node.await("bob to learn alice's follows and then fetch dave", () -> bob.seq(dave.id()) == 3);
+            Await.until("bob to learn alice's follows and then fetch dave", () -> bob.seq(dave.id()) == 3);
         }
     }
 
@@ -104,10 +105,10 @@ class EbtReplicationTest {
         alice.follow(bob.id());
         bob.follow(alice.id());
         // the follow graph takes the follows in asynchronously; bob's first notes must already name alice
-        Node.await("the follows in both replication sets", () -> alice.service.replicationSet().contains(bob.id())
+        Await.until("the follows in both replication sets", () -> alice.service.replicationSet().contains(bob.id())
                 && bob.service.replicationSet().contains(alice.id()));
         try (Connection connection = Connection.open(alice, bob)) {
-            Node.await("replication", () -> bob.seq(alice.id()) == 1 && alice.seq(bob.id()) == 1);
+            Await.until("replication", () -> bob.seq(alice.id()) == 1 && alice.seq(bob.id()) == 1);
             List<Packet> fromBob = connection.wire.b.sent;
             List<Packet> fromAlice = connection.wire.a.sent;
             Packet request = fromAlice.stream().filter(p -> p.request() > 0 && p.stream()).findFirst().orElseThrow();
@@ -151,19 +152,19 @@ class EbtReplicationTest {
         bob.posts(dave, 5, "dave ");
 
         try (Connection connection = Connection.open(alice, bob)) {
-            Node.await("dave at alice", () -> alice.seq(dave.id()) == 5);
-            Node.await("carol stopped", () -> connection.statusAtDialler().feeds().stream()
+            Await.until("dave at alice", () -> alice.seq(dave.id()) == 5);
+            Await.until("carol stopped", () -> connection.statusAtDialler().feeds().stream()
                     .anyMatch(f -> f.feed().equals(carol.id().toString()) && f.state().startsWith("stopped")));
             assertThat(alice.feed(carol.id())).containsExactlyElementsOf(carolAtAlice);
             assertThat(alice.store.get(other4.key())).isEmpty();
             // alice told bob she no longer replicates carol with him
-            Node.await("the -1 note", () -> connection.wire.a.sent.stream().anyMatch(p -> {
+            Await.until("the -1 note", () -> connection.wire.a.sent.stream().anyMatch(p -> {
                 Object value = p.value();
                 return value instanceof Map<?, ?> m && Double.valueOf(-1).equals(m.get(carol.id().toString()));
             }));
             // other feeds go on, live
             bob.post(dave, "dave live");
-            Node.await("dave live at alice", () -> alice.seq(dave.id()) == 6);
+            Await.until("dave live at alice", () -> alice.seq(dave.id()) == 6);
         }
     }
 
@@ -181,17 +182,17 @@ class EbtReplicationTest {
         bob.follow(alice.id());
         bob.posts(carol, 2, "carol ");
         try (Connection connection = Connection.open(alice, bob)) {
-            Node.await("first sync", () -> bob.seq(alice.id()) == 1);
+            Await.until("first sync", () -> bob.seq(alice.id()) == 1);
             // alice follows carol during the session: a partial clock asks for her, and she arrives
             alice.follow(carol.id());
-            Node.await("carol at alice", () -> alice.seq(carol.id()) == 2);
+            Await.until("carol at alice", () -> alice.seq(carol.id()) == 2);
             // carol blocks alice (bob stores it): bob stops serving carol to alice
             bob.contact(carol, alice.id(), null, true);
-            Node.await("bob's -1 for carol", () -> connection.wire.b.sent.stream().anyMatch(p ->
+            Await.until("bob's -1 for carol", () -> connection.wire.b.sent.stream().anyMatch(p ->
                     p.value() instanceof Map<?, ?> m && Double.valueOf(-1).equals(m.get(carol.id().toString()))));
             bob.post(carol, "after the block");
             // the block message itself may arrive before bob applies the block; nothing after it does
-            Node.await("bob has it", () -> bob.seq(carol.id()) == 4);
+            Await.until("bob has it", () -> bob.seq(carol.id()) == 4);
             connection.wire.a.run(() -> { });
             connection.wire.b.run(() -> { });
             assertThat(alice.seq(carol.id())).isLessThan(4);
@@ -223,7 +224,7 @@ class EbtReplicationTest {
     void notesAreCompactJsonObjects() {
         alice.follow(bob.id());
         try (Connection connection = Connection.open(alice, bob)) {
-            Node.await("bob's notes", () -> connection.wire.b.sent.stream().anyMatch(p -> p.stream() && !p.end()));
+            Await.until("bob's notes", () -> connection.wire.b.sent.stream().anyMatch(p -> p.stream() && !p.end()));
             Packet notes = connection.wire.b.sent.stream().filter(p -> p.stream() && !p.end()).findFirst().orElseThrow();
             String text = new String(notes.body(), StandardCharsets.UTF_8);
             assertThat(text).startsWith("{\"@").doesNotContain(" ");
@@ -237,13 +238,13 @@ class EbtReplicationTest {
         bob.posts(carol, 600, "carol ");
         bob.follow(alice.id());
         try (Connection connection = Connection.open(alice, bob, wire -> wire.b.queueFull = true)) {
-            Node.await("alice's notes reach bob", () -> connection.wire.a.sent.stream()
+            Await.until("alice's notes reach bob", () -> connection.wire.a.sent.stream()
                     .anyMatch(p -> p.stream() && p.value() instanceof Map<?, ?> m && m.containsKey(carol.id().toString())));
             connection.wire.b.run(() -> { });
             connection.wire.a.run(() -> { });
             assertThat(alice.seq(carol.id())).isZero();
             connection.wire.b.drain();
-            Node.await("all of carol", () -> alice.seq(carol.id()) == 600);
+            Await.until("all of carol", () -> alice.seq(carol.id()) == 600);
         }
     }
 }

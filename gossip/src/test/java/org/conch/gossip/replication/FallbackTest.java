@@ -6,6 +6,7 @@ import org.conch.gossip.muxrpc.Caller;
 import org.conch.gossip.muxrpc.MethodRegistry;
 import org.conch.gossip.muxrpc.MethodRegistry.Access;
 import org.conch.gossip.muxrpc.StreamListener;
+import org.conch.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,9 +53,9 @@ class FallbackTest {
         bob.posts(carol, 40, "carol ");
 
         try (Connection connection = Connection.open(alice, bob)) {
-            Node.await("alice has bob and carol", () -> alice.seq(bob.id()) == bob.seq(bob.id())
+            Await.until("alice has bob and carol", () -> alice.seq(bob.id()) == bob.seq(bob.id())
                     && alice.seq(carol.id()) == 40);
-            Node.await("bob has alice (his own history streams)", () -> bob.seq(alice.id()) == alice.seq(alice.id()));
+            Await.until("bob has alice (his own history streams)", () -> bob.seq(alice.id()) == alice.seq(alice.id()));
             assertThat(alice.feed(carol.id())).isEqualTo(bob.feed(carol.id()));
             assertThat(connection.statusAtDialler().mode()).isEqualTo("history");
             assertThat(connection.statusAtDialled().mode()).isEqualTo("history");
@@ -70,9 +71,9 @@ class FallbackTest {
                     .isEqualTo(Map.of("id", carol.id().toString(), "seq", 1.0, "live", true, "keys", false));
 
             Message live = bob.post(carol, "carol live");
-            Node.await("live at alice", () -> alice.store.get(live.key()).isPresent());
+            Await.until("live at alice", () -> alice.store.get(live.key()).isPresent());
             Message back = alice.post("alice live");
-            Node.await("live at bob", () -> bob.store.get(back.key()).isPresent());
+            Await.until("live at bob", () -> bob.store.get(back.key()).isPresent());
         }
     }
 
@@ -88,7 +89,7 @@ class FallbackTest {
             alice.follow(old.id());
             old.posts(old.identity, 3, "old ");
             try (Connection connection = Connection.open(alice, old)) {
-                Node.await("old's feed at alice", () -> alice.seq(old.id()) == 3);
+                Await.until("old's feed at alice", () -> alice.seq(old.id()) == 3);
                 assertThat(connection.statusAtDialler().mode()).isEqualTo("history");
             }
         } finally {
@@ -117,7 +118,7 @@ class FallbackTest {
         wire.a.run(() -> wire.a.session.source("createHistoryStream",
                 List.of(Map.of("id", alice.id().toString(), "seq", 1.0, "live", true, "keys", false)), own));
         own.awaitItems(2);
-        Node.await("alice's requests", () -> asked.size() == 3);
+        Await.until("alice's requests", () -> asked.size() == 3);
         assertThat(asked.stream().map(a -> (Object) ((Map<?, ?>) a).get("id")).toList()).containsExactlyInAnyOrder(
                 alice.id().toString(), legacyPeer.id().toString(), carol.id().toString());
         attached[0].close();

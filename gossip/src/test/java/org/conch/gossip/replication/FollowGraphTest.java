@@ -4,11 +4,11 @@ import org.conch.feed.Identity;
 import org.conch.feed.Message;
 import org.conch.feed.SignCap;
 import org.conch.feed.store.H2FeedStore;
-import org.junit.jupiter.api.AfterEach;
+import org.conch.testing.H2StoreExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@ExtendWith(H2StoreExtension.class)
 class FollowGraphTest {
     private final Identity me = Node.identity(1);
     private final Identity alice = Node.identity(2);
@@ -27,13 +28,8 @@ class FollowGraphTest {
     private H2FeedStore store;
 
     @BeforeEach
-    void open() {
-        store = H2FeedStore.open(Path.of("unused"), true);
-    }
-
-    @AfterEach
-    void close() {
-        store.close();
+    void open(H2FeedStore freshStore) {
+        store = freshStore;
     }
 
     private Message contact(Identity author, Identity target, Boolean following, Boolean blocking) {

@@ -4,6 +4,7 @@ import org.conch.gossip.muxrpc.Caller;
 import org.conch.gossip.muxrpc.MethodRegistry;
 import org.conch.gossip.muxrpc.RemoteCallException;
 import org.conch.gossip.muxrpc.Substream;
+import org.conch.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -121,7 +122,7 @@ class HandlersTest {
         anonymous.b.run(() -> anonymous.b.session.close("socket gone"));
         assertThat(node.service.peer(anonymous.b.session)).isNotNull();
         node.post("anything");
-        Node.await("the dead connection to detach", () -> node.service.peer(anonymous.b.session) == null);
+        Await.until("the dead connection to detach", () -> node.service.peer(anonymous.b.session) == null);
         assertThat(node.service.status().toCompletableFuture().join().peers()).hasSize(1);
     }
 }

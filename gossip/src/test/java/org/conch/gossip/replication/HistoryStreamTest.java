@@ -6,6 +6,7 @@ import org.conch.feed.store.StoredMessage;
 import org.conch.gossip.muxrpc.Caller;
 import org.conch.gossip.muxrpc.MethodRegistry;
 import org.conch.gossip.muxrpc.Substream;
+import org.conch.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -184,7 +185,7 @@ class HistoryStreamTest {
         wire.b.queueFull = true;
         Collector collector = call(options("id", carol.id().toString(), "keys", false));
         // nothing is written while the server's queue is full
-        Node.await("the request to be served", () -> server.service.peer(wire.b.session) != null);
+        Await.until("the request to be served", () -> server.service.peer(wire.b.session) != null);
         wire.b.run(() -> { });
         assertThat(collector.items).isEmpty();
         wire.b.drain();

@@ -2,16 +2,19 @@ package org.conch.gossip.replication;
 
 import org.conch.feed.Identity;
 import org.conch.feed.Message;
+import org.conch.feed.store.H2FeedStore;
 import org.conch.gossip.GossipException;
 import org.conch.gossip.muxrpc.MethodRegistry.Access;
 import org.conch.gossip.muxrpc.StreamListener;
 import org.conch.gossip.muxrpc.Substream;
+import org.conch.testing.Await;
+import org.conch.testing.H2StoreExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A peer that sends a message with a bad signature: nothing invalid is stored, only that feed stops. */
+@ExtendWith(H2StoreExtension.class)
 class InvalidPeerTest {
     @RegisterExtension
     static final WorkerPool workers = new WorkerPool();
@@ -31,15 +35,13 @@ class InvalidPeerTest {
     private List<Message> daves;
 
     @BeforeEach
-    void setUp() {
+    void setUp(H2FeedStore scratch) {
         alice = Node.create("alice", 1, workers);
         alice.follow(carol.id());
         alice.follow(dave.id());
         // real signed messages, made in a scratch store
-        try (org.conch.feed.store.H2FeedStore scratch = org.conch.feed.store.H2FeedStore.open(Path.of("unused"), true)) {
-            carols = List.of(publish(scratch, carol, "c1"), publish(scratch, carol, "c2"), publish(scratch, carol, "c3"));
-            daves = List.of(publish(scratch, dave, "d1"), publish(scratch, dave, "d2"), publish(scratch, dave, "d3"));
-        }
+        carols = List.of(publish(scratch, carol, "c1"), publish(scratch, carol, "c2"), publish(scratch, carol, "c3"));
+        daves = List.of(publish(scratch, dave, "d1"), publish(scratch, dave, "d2"), publish(scratch, dave, "d3"));
         evil = Node.bare("evil", 9, workers);
     }
 
@@ -49,7 +51,7 @@ class InvalidPeerTest {
         evil.close();
     }
 
-    private static Message publish(org.conch.feed.store.H2FeedStore store, Identity author, String text) {
+    private static Message publish(H2FeedStore store, Identity author, String text) {
         Map<String, Object> content = new LinkedHashMap<>();
         content.put("type", "post");
         content.put("text", text);
@@ -91,8 +93,8 @@ class InvalidPeerTest {
             return StreamListener.IGNORE;
         });
         try (Connection connection = Connection.open(alice, evil)) {
-            Node.await("dave at alice", () -> alice.seq(dave.id()) == 3);
-            Node.await("carol's stream aborted by alice", carolAborted::get);
+            Await.until("dave at alice", () -> alice.seq(dave.id()) == 3);
+            Await.until("carol's stream aborted by alice", carolAborted::get);
             assertThat(alice.feed(carol.id())).containsExactly(carols.get(0));
             assertThat(alice.store.forks(carol.id())).isEmpty();
             ReplicationStatus.Feed status = connection.statusAtDialler().feeds().stream()
@@ -118,8 +120,8 @@ class InvalidPeerTest {
             };
         });
         try (Connection connection = Connection.open(alice, evil)) {
-            Node.await("dave at alice", () -> alice.seq(dave.id()) == 3);
-            Node.await("alice's -1 for carol", () -> connection.wire.a.sent.stream().anyMatch(p ->
+            Await.until("dave at alice", () -> alice.seq(dave.id()) == 3);
+            Await.until("alice's -1 for carol", () -> connection.wire.a.sent.stream().anyMatch(p ->
                     p.value() instanceof Map<?, ?> m && Double.valueOf(-1).equals(m.get(carol.id().toString()))));
             assertThat(alice.feed(carol.id())).containsExactly(carols.get(0));
             assertThat(connection.statusAtDialler().mode()).isEqualTo("ebt");

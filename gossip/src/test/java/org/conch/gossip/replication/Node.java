@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
-import java.util.function.BooleanSupplier;
 
 /** A conch peer for tests: an identity, an in-memory H2 store, replication and its registry. */
 final class Node implements AutoCloseable {
@@ -119,25 +118,5 @@ final class Node implements AutoCloseable {
     @Override
     public String toString() {
         return name;
-    }
-
-    /** Waits for a condition with a deadline, polling; fails naming it. */
-    static void await(String what, Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for " + what);
-            }
-        }
-    }
-
-    static void await(String what, BooleanSupplier condition) {
-        await(what, Duration.ofSeconds(10), condition);
     }
 }

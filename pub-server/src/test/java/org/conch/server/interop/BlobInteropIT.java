@@ -4,7 +4,9 @@ import org.conch.feed.BlobId;
 import org.conch.feed.blob.BlobStore;
 import org.conch.feed.json.CanonicalJson;
 import org.conch.feed.json.Json;
-import org.conch.server.interop.RealPeer.Stack;
+import org.conch.testing.ConchProcess;
+import org.conch.testing.RealPeer.Stack;
+import org.conch.testing.RealPeer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -183,17 +186,10 @@ class BlobInteropIT {
         return id;
     }
 
-    /** Polls {@code GET /api/blobs/:id} until conch has the blob. */
-    private static void awaitConchHas(Pair pair, String id) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            if (!pair.server().isAlive()) throw new AssertionError("conch serve exited; log:\n" + pair.conch().serveLog());
-            last = get(pair, "/api/blobs/" + encoded(id));
-            if (Boolean.TRUE.equals(Json.parseObject(last).get("have"))) return;
-            Thread.sleep(100);
-        }
-        throw new AssertionError("conch never fetched " + id + "; last " + last + "; log:\n" + pair.conch().serveLog());
+    /** Waits until {@code GET /api/blobs/:id} says conch has the blob. */
+    private static void awaitConchHas(Pair pair, String id) {
+        pair.conch().awaitFromServer(pair.server(), "conch has the blob " + id, Duration.ofSeconds(60),
+                () -> get(pair, "/api/blobs/" + encoded(id)), answer -> Boolean.TRUE.equals(Json.parseObject(answer).get("have")));
     }
 
     private static String get(Pair pair, String path) throws Exception {

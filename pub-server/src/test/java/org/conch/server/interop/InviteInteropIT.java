@@ -1,6 +1,8 @@
 package org.conch.server.interop;
 
-import org.conch.server.interop.RealPeer.Stack;
+import org.conch.testing.ConchProcess;
+import org.conch.testing.RealPeer.Stack;
+import org.conch.testing.RealPeer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -6,7 +6,9 @@ import org.conch.feed.FeedId;
 import org.conch.feed.json.CanonicalJson;
 import org.conch.feed.json.Json;
 import org.conch.feed.store.H2FeedStore;
-import org.conch.server.interop.RealPeer.Stack;
+import org.conch.testing.ConchProcess;
+import org.conch.testing.RealPeer.Stack;
+import org.conch.testing.RealPeer;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -19,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -159,27 +162,28 @@ class ReplicationInteropIT {
         }
     }
 
-    /** Polls conch's status until the feed's replication with the (only) peer is stopped; returns that feed entry. */
-    private static Map<?, ?> awaitFeedStopped(ConchProcess conch, int httpPort, Process server, String feed) throws Exception {
+    /** Waits until conch's status shows the feed's replication with the (only) peer stopped; returns that feed entry. */
+    private static Map<?, ?> awaitFeedStopped(ConchProcess conch, int httpPort, Process server, String feed) {
         HttpClient http = HttpClient.newHttpClient();
         URI uri = URI.create("http://127.0.0.1:" + httpPort + "/api/status");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            if (!server.isAlive()) throw new AssertionError("conch serve exited; log:\n" + conch.serveLog());
-            last = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body();
-            Map<?, ?> replication = (Map<?, ?>) Json.parseObject(last).get("replication");
-            for (Object peer : (List<?>) replication.get("peers")) {
-                for (Object entry : (List<?>) ((Map<?, ?>) peer).get("feeds")) {
-                    Map<?, ?> feedStatus = (Map<?, ?>) entry;
-                    if (feed.equals(feedStatus.get("feed")) && String.valueOf(feedStatus.get("state")).startsWith("stopped")) {
-                        return feedStatus;
-                    }
+        Map<?, ?> status = conch.awaitFromServer(server, "conch shows the forked feed " + feed + " stopped", Duration.ofSeconds(60),
+                () -> Json.parseObject(http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body()),
+                reported -> stoppedFeed(reported, feed) != null);
+        return stoppedFeed(status, feed);
+    }
+
+    /** The feed's entry under some peer in a status reply when its state is stopped, else null. */
+    private static Map<?, ?> stoppedFeed(Map<?, ?> status, String feed) {
+        Map<?, ?> replication = (Map<?, ?>) status.get("replication");
+        for (Object peer : (List<?>) replication.get("peers")) {
+            for (Object entry : (List<?>) ((Map<?, ?>) peer).get("feeds")) {
+                Map<?, ?> feedStatus = (Map<?, ?>) entry;
+                if (feed.equals(feedStatus.get("feed")) && String.valueOf(feedStatus.get("state")).startsWith("stopped")) {
+                    return feedStatus;
                 }
             }
-            Thread.sleep(100);
         }
-        throw new AssertionError("the forked feed never showed as stopped; last status: " + last + "\nlog:\n" + conch.serveLog());
+        return null;
     }
 
     private void assertSameFeeds(Path data, RealPeer peer, String conchId) throws Exception {

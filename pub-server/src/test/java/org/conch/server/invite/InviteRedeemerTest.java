@@ -12,12 +12,12 @@ import org.conch.feed.store.H2FeedStore;
 import org.conch.feed.store.StoredMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.conch.testing.H2StoreExtension;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.KeyValuePair;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,10 +34,8 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+@ExtendWith(H2StoreExtension.class)
 class InviteRedeemerTest {
-    @TempDir
-    Path dir;
-
     private final Identity pub = Identity.generate();
     private final InviteStoreTest.MovableClock clock = new InviteStoreTest.MovableClock(Instant.parse("2026-11-21T12:00:00Z"));
     private final Set<FeedId> followed = ConcurrentHashMap.newKeySet();
@@ -46,8 +44,8 @@ class InviteRedeemerTest {
     private InviteRedeemer redeemer;
 
     @BeforeEach
-    void open() {
-        feeds = H2FeedStore.open(dir.resolve("store"), true);
+    void open(H2FeedStore store) {
+        feeds = store;
         invites = InviteStore.openInMemory(clock);
         redeemer = new InviteRedeemer(invites, pub.id(), followed::contains, this::publishAsPub);
     }
@@ -55,7 +53,6 @@ class InviteRedeemerTest {
     @AfterEach
     void close() {
         invites.close();
-        feeds.close();
     }
 
     private StoredMessage publishAsPub(Map<String, Object> content) {

@@ -1,7 +1,7 @@
 package org.conch.server.web;
 
-import org.conch.server.interop.JsonLinesProcess;
-import org.conch.server.interop.RealPeer;
+import org.conch.testing.JsonLinesProcess;
+import org.conch.testing.RealPeer;
 
 import java.io.IOException;
 import java.nio.file.Files;

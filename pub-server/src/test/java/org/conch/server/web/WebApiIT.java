@@ -11,6 +11,7 @@ import org.conch.server.ConchServer;
 import org.conch.server.ServerConfig;
 import org.conch.server.cli.DataDirectory;
 import org.conch.server.http.HttpApi;
+import org.conch.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -130,7 +131,8 @@ class WebApiIT {
         follow.put("contact", BOB.id().toString());
         follow.put("following", true);
         assertThat(post("/api/contacts", follow, token()).statusCode()).isEqualTo(200);
-        awaitTrue(() -> server.replication().followGraph().follows(server.identity().id(), BOB.id()), "the follow is applied");
+        Await.until("the follow is applied",
+                () -> server.replication().followGraph().follows(server.identity().id(), BOB.id()));
 
         assertThat(messages(get("/api/timeline/home"))).extracting(m -> m.get("key"))
                 .containsExactly(bobs.get(2).key().toString(), bobs.get(0).key().toString(), mine);
@@ -147,7 +149,8 @@ class WebApiIT {
         block.put("contact", BOB.id().toString());
         block.put("blocking", true);
         assertThat(post("/api/contacts", block, token()).statusCode()).isEqualTo(200);
-        awaitTrue(() -> server.replication().followGraph().isBlockedBy(server.identity().id(), BOB.id()), "the block is applied");
+        Await.until("the block is applied",
+                () -> server.replication().followGraph().isBlockedBy(server.identity().id(), BOB.id()));
         assertThat(messages(get("/api/timeline/public"))).as("a blocked feed's posts are left out")
                 .extracting(m -> m.get("key")).containsExactly(mine);
         assertThat(get("/api/profile/" + encode(BOB.id().toString())).get("relation")).isEqualTo("block");
@@ -313,14 +316,6 @@ class WebApiIT {
             output.write(request.toString().getBytes(StandardCharsets.UTF_8));
             output.flush();
             return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8)).readLine();
-        }
-    }
-
-    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting until " + what);
-            Thread.sleep(20);
         }
     }
 

@@ -5,8 +5,9 @@ import org.conch.feed.Identity;
 import org.conch.server.ConchServer;
 import org.conch.server.ServerConfig;
 import org.conch.server.cli.DataDirectory;
-import org.conch.server.interop.RealPeer;
-import org.conch.server.interop.RealPeer.Stack;
+import org.conch.testing.Await;
+import org.conch.testing.RealPeer;
+import org.conch.testing.RealPeer.Stack;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -78,16 +80,18 @@ class WebClientIT {
         conch.connectOnce(org.conch.feed.ref.MultiserverAddress.parse(peer.address()))
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         for (String blob : List.of(pictureId, drawingId)) {
-            awaitTrue(() -> conch.blobStore().has(org.conch.feed.BlobId.parse(blob)), "conch fetched " + blob + " from the peer");
+            Await.until("conch fetched " + blob + " from the peer", Duration.ofMillis(REPLICATION_MS),
+                    () -> conch.blobStore().has(org.conch.feed.BlobId.parse(blob)));
         }
 
         String page = "http://127.0.0.1:" + conch.httpPort() + "/";
         browser.open(page + "#/home");
         browser.waitFor("article.message", "a drawing:");
         String loaded = "[...document.querySelectorAll('%s')].filter(i => i.complete && i.naturalWidth === 8).length";
-        awaitTrue(() -> eval(String.format(loaded, "article.message img.avatar-small")) >= 1.0, "the peer's picture shows on its post");
-        awaitTrue(() -> eval(String.format(loaded, "article.message .content img, article.message img[alt=drawing]")) >= 1.0,
-                "the drawing shows in the post");
+        Await.until("the peer's picture shows on its post", Duration.ofMillis(REPLICATION_MS),
+                () -> eval(String.format(loaded, "article.message img.avatar-small")) >= 1.0);
+        Await.until("the drawing shows in the post", Duration.ofMillis(REPLICATION_MS),
+                () -> eval(String.format(loaded, "article.message .content img, article.message img[alt=drawing]")) >= 1.0);
 
         Path file = work.resolve("picked.png");
         byte[] picked = png(java.awt.Color.GREEN);
@@ -99,7 +103,8 @@ class WebClientIT {
         browser.fill("form.compose textarea", "picked in the page ![picked](" + pickedId + ")");
         browser.click("form.compose button[type=submit]", null);
         browser.waitFor("article.message", "picked in the page");
-        awaitTrue(() -> eval(String.format(loaded, "article.message img[alt=picked]")) >= 1.0, "the picked image shows in the new post");
+        Await.until("the picked image shows in the new post", Duration.ofMillis(REPLICATION_MS),
+                () -> eval(String.format(loaded, "article.message img[alt=picked]")) >= 1.0);
         long sequence = conch.store().state(conch.identity().id()).orElseThrow().sequence();
         peer.waitFor(conchId, sequence, REPLICATION_MS);
         @SuppressWarnings("unchecked")
@@ -154,8 +159,8 @@ class WebClientIT {
         browser.fill("#invite-code", peer.createInvite(1));
         browser.click("form.invite button[type=submit]", null);
         browser.waitFor("form.invite .status", "Invite accepted", REPLICATION_MS);
-        awaitTrue(() -> conch.store().state(peerId).map(s -> s.sequence() >= peerSequence).orElse(false),
-                "conch holds the real peer's feed up to " + peerSequence);
+        Await.until("conch holds the real peer's feed up to " + peerSequence, Duration.ofMillis(REPLICATION_MS),
+                () -> conch.store().state(peerId).map(s -> s.sequence() >= peerSequence).orElse(false));
 
         browser.open(page + "#/home");
         browser.waitFor("article.message", "first post from ssb-server");
@@ -222,13 +227,5 @@ class WebClientIT {
         return values.stream()
                 .map(value -> value.get("content") instanceof Map<?, ?> content && content.get("text") instanceof String text ? text : "")
                 .toList();
-    }
-
-    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REPLICATION_MS);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting until " + what);
-            Thread.sleep(50);
-        }
     }
 }

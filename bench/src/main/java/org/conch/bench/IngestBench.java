@@ -1,4 +1,4 @@
-package org.conch.server.bench;
+package org.conch.bench;
 
 import org.conch.feed.Identity;
 import org.conch.feed.Message;
@@ -21,7 +21,8 @@ import org.conch.gossip.replication.VectorClock;
 import org.conch.gossip.shs.ClientHandshake;
 import org.conch.gossip.shs.HandshakeResult;
 import org.conch.gossip.shs.SecretHandshake;
-import org.conch.server.interop.RealPeer;
+import org.conch.testing.RealPeer;
+import org.conch.testing.SyntheticFeeds;
 
 import java.io.DataInputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package org.conch.server.interop;
+package org.conch.testing;
 
 import java.io.IOException;
 import java.net.ServerSocket;

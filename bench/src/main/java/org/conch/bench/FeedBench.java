@@ -1,4 +1,4 @@
-package org.conch.server.bench;
+package org.conch.bench;
 
 import org.conch.feed.Identity;
 import org.conch.feed.SignCap;
@@ -6,6 +6,7 @@ import org.conch.feed.io.FeedImporter;
 import org.conch.feed.io.JsonLinesVerifier;
 import org.conch.feed.json.Json;
 import org.conch.feed.store.H2FeedStore;
+import org.conch.testing.SyntheticFeeds;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

@@ -1,4 +1,4 @@
-package org.conch.server.interop;
+package org.conch.testing;
 
 import org.conch.feed.json.Json;
 
@@ -12,9 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -54,29 +56,45 @@ public final class ConchProcess {
         return start(args, work.resolve("serve.log"));
     }
 
-    /** Polls the health endpoint until conch's store holds {@code feed} up to {@code sequence}. */
-    public void waitUntilConchHas(int httpPort, Process server, String feed, long sequence) throws Exception {
-        waitUntilConchHas(httpPort, server, feed, sequence, TimeUnit.SECONDS.toNanos(60));
+    /** Waits (up to 60 s) until conch's store, asked through its health endpoint, holds {@code feed} up to {@code sequence}. */
+    public void waitUntilConchHas(int httpPort, Process server, String feed, long sequence) {
+        waitUntilConchHas(httpPort, server, feed, sequence, Duration.ofSeconds(60));
     }
 
     /** The same with a deadline; returns how far the store held the feed when it was first enough. */
-    public long waitUntilConchHas(int httpPort, Process server, String feed, long sequence, long timeoutNanos) throws Exception {
+    public long waitUntilConchHas(int httpPort, Process server, String feed, long sequence, Duration timeout) {
         HttpClient http = HttpClient.newHttpClient();
         URI uri = URI.create("http://127.0.0.1:" + httpPort + "/health?feed=" + URLEncoder.encode(feed, StandardCharsets.UTF_8));
-        long deadline = System.nanoTime() + timeoutNanos;
-        double held = -1;
-        while (System.nanoTime() < deadline) {
-            if (!server.isAlive()) throw new AssertionError("conch serve exited; log:\n" + serveLog());
+        double held = awaitFromServer(server, "conch holds " + feed + " up to " + sequence, timeout, () -> {
             String body = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body();
-            held = (Double) Json.parseObject(body).get("sequence");
-            if (held >= sequence) return (long) held;
-            Thread.sleep(20);
+            return (Double) Json.parseObject(body).get("sequence");
+        }, sequenceHeld -> sequenceHeld >= sequence);
+        return (long) held;
+    }
+
+    /**
+     * {@link Await#until} for something read from a running {@code conch serve}: fails at once when the server
+     * has exited, and a failure carries the server's log, which says why.
+     */
+    public <T> T awaitFromServer(Process server, String what, Duration timeout, Await.Probe<T> probe, Predicate<? super T> done) {
+        try {
+            return Await.until(what, timeout, () -> {
+                if (!server.isAlive()) throw new AssertionError("conch serve exited with " + server.exitValue());
+                return probe.read();
+            }, done);
+        } catch (AssertionError failed) {
+            String log;
+            try {
+                log = serveLog();
+            } catch (IOException e) {
+                log = "(unreadable: " + e + ")";
+            }
+            throw new AssertionError(failed.getMessage() + "; log:\n" + log, failed);
         }
-        throw new AssertionError("conch holds " + feed + " up to " + held + ", not " + sequence + "; log:\n" + serveLog());
     }
 
     /** SIGTERM, and waits: conch closes its stores cleanly. */
-    static void stop(Process server) throws InterruptedException {
+    public static void stop(Process server) throws InterruptedException {
         server.destroy();
         assertThat(server.waitFor(30, TimeUnit.SECONDS)).as("conch stops on SIGTERM").isTrue();
     }

@@ -1,4 +1,4 @@
-package org.conch.gossip.bench;
+package org.conch.bench;
 
 import org.conch.feed.Identity;
 import org.conch.gossip.boxstream.BoxStreamDecoder;
@@ -11,12 +11,8 @@ import java.nio.ByteBuffer;
 import java.util.Random;
 
 /**
- * Not a test: prints box-stream throughput (one core) and the server side's secret handshakes per
- * second. From {@code gossip/} after {@code mvn test-compile}:
- * <pre>
- * mvn -o -q dependency:build-classpath -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test
- * java -cp target/classes:target/test-classes:$(cat target/bench.cp) org.conch.gossip.bench.CryptoBench [seconds]
- * </pre>
+ * Prints box-stream throughput (one core) and the server side's secret handshakes per second:
+ * {@code scripts/bench crypto [seconds]}.
  */
 public final class CryptoBench {
     private static final int WRITE_SIZE = 4096;

@@ -1,9 +1,10 @@
-package org.conch.server.bench;
+package org.conch.bench;
 
 import org.conch.feed.Identity;
 import org.conch.feed.json.Json;
-import org.conch.server.interop.RealPeer;
-import org.conch.server.interop.RealPeer.Stack;
+import org.conch.testing.RealPeer.Stack;
+import org.conch.testing.RealPeer;
+import org.conch.testing.SyntheticFeeds;
 
 import java.io.BufferedReader;
 import java.io.File;

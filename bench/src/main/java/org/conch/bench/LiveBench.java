@@ -1,4 +1,4 @@
-package org.conch.server.bench;
+package org.conch.bench;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,4 +1,4 @@
-package org.conch.server.bench;
+package org.conch.testing;
 
 import org.conch.feed.FeedState;
 import org.conch.feed.Identity;

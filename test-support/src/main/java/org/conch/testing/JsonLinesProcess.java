@@ -1,4 +1,4 @@
-package org.conch.server.interop;
+package org.conch.testing;
 
 import org.conch.feed.json.CanonicalJson;
 import org.conch.feed.json.Json;

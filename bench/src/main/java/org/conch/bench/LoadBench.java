@@ -1,4 +1,4 @@
-package org.conch.server.bench;
+package org.conch.bench;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -15,7 +15,7 @@ import org.conch.gossip.net.PeerConnection;
 import org.conch.server.ConchServer;
 import org.conch.server.ServerConfig;
 import org.conch.server.cli.DataDirectory;
-import org.conch.server.interop.RealPeer;
+import org.conch.testing.RealPeer;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package org.conch.server.bench;
+package org.conch.bench;
 
 import org.conch.feed.FeedId;
 import org.conch.feed.Identity;
@@ -7,11 +7,12 @@ import org.conch.feed.SignCap;
 import org.conch.feed.io.FeedImporter;
 import org.conch.feed.json.CanonicalJson;
 import org.conch.feed.store.H2FeedStore;
-import org.conch.feed.store.Timelines;
 import org.conch.feed.store.Timelines.Kind;
 import org.conch.feed.store.Timelines.Page;
+import org.conch.feed.store.Timelines;
 import org.conch.server.web.MarkdownRenderer;
 import org.conch.server.web.MessageJson;
+import org.conch.testing.SyntheticFeeds;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
