@@ -6,6 +6,7 @@ import org.conch.feed.Identity;
 import org.conch.feed.SignCap;
 import org.conch.feed.blob.BlobStore;
 import org.conch.feed.store.H2FeedStore;
+import org.conch.feed.store.StoreOptions;
 import org.conch.gossip.replication.FollowGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +36,7 @@ class BlobCollectorTest {
         BlobId strangersImage = blobs.add(bytes("stranger's image"));
         BlobId ownAvatar = blobs.add(bytes("own avatar"));
         BlobId nobodys = blobs.add(bytes("nobody's"));
-        try (H2FeedStore store = H2FeedStore.open(dir.resolve("store"), true)) {
+        try (H2FeedStore store = H2FeedStore.open(StoreOptions.inMemoryStore())) {
             store.publish(self, contact(friend.id(), "following"), SignCap.NONE);
             store.publish(self, contact(enemy.id(), "blocking"), SignCap.NONE);
             store.publish(friend, contact(enemy.id(), "following"), SignCap.NONE); // 2 hops away, but blocked

@@ -127,21 +127,54 @@ final class MessageLog implements AutoCloseable {
         return String.format("%020d%s", base, SUFFIX);
     }
 
-    /** Cuts the segment after its last whole record with a good CRC; returns the size kept. */
+    /**
+     * Cuts a torn end off the tail segment: a partial record, a length that cannot be true, or a last record
+     * whose CRC fails (a crash let only part of the last batch reach the disk). A record whose CRC fails with
+     * whole records after it is damage, not a torn write: it is kept for fsck to report, and the rest with it.
+     * Returns the size kept.
+     */
     private long cutTornTail(long base, FileChannel channel) throws IOException {
         long size = channel.size();
-        long[] good = {0};
-        String[] why = {null};
-        scanSegment(base, channel, 0, size, (offset, entry) -> good[0] = offset - base + entry.recordBytes(),
-                (offset, what) -> why[0] = what);
-        if (good[0] < size) {
-            LOG.atWarn().addKeyValue("segment", name(base)).addKeyValue("cut_bytes", size - good[0])
+        long position = 0;
+        String torn = null;
+        ByteBuffer frame = ByteBuffer.allocate(FRAME_BYTES);
+        while (position < size) {
+            if (size - position < FRAME_BYTES) {
+                torn = "a partial record header";
+                break;
+            }
+            frame.clear();
+            readFully(channel, frame, position);
+            int length = frame.getInt(0);
+            if (length < PAYLOAD_HEADER_BYTES || length > MAX_PAYLOAD_BYTES) {
+                torn = "a record length of " + length;
+                break;
+            }
+            long recordEnd = position + FRAME_BYTES + length;
+            if (recordEnd > size) {
+                torn = "a partial record";
+                break;
+            }
+            ByteBuffer payload = ByteBuffer.allocate(length);
+            readFully(channel, payload, position + FRAME_BYTES);
+            if (crcOf(payload.array(), 0, length) != frame.getInt(4)) {
+                if (recordEnd == size) {
+                    torn = "a last record whose CRC does not match";
+                    break;
+                }
+                LOG.atWarn().addKeyValue("offset", base + position)
+                        .log("message log: the record at offset {} is damaged (its CRC does not match); conch fsck reports it", base + position);
+            }
+            position = recordEnd;
+        }
+        if (torn != null) {
+            LOG.atWarn().addKeyValue("segment", name(base)).addKeyValue("cut_bytes", size - position)
                     .log("message log: cut {} bytes at the end of {} ({}), the rest of a write a crash interrupted",
-                            size - good[0], name(base), why[0]);
-            channel.truncate(good[0]);
+                            size - position, name(base), torn);
+            channel.truncate(position);
             channel.force(true);
         }
-        return good[0];
+        return position;
     }
 
     /** The offset past the last record. */
@@ -281,6 +314,11 @@ final class MessageLog implements AutoCloseable {
      * (its length still says where the next one starts); a length that cannot be true ends the segment.
      */
     List<Damage> verify() {
+        return verify((offset, entry) -> { });
+    }
+
+    /** {@link #verify()}, telling {@code readable} of every record that can be read, in order. */
+    List<Damage> verify(Visitor readable) {
         List<Damage> damage = new ArrayList<>();
         long end = this.end;
         for (Map.Entry<Long, FileChannel> segment : segments.entrySet()) {
@@ -306,6 +344,7 @@ final class MessageLog implements AutoCloseable {
                     ByteBuffer payload = ByteBuffer.allocate(length);
                     readFully(channel, payload, position + FRAME_BYTES);
                     if (crcOf(payload.array(), 0, length) != frame.getInt(4)) damage.add(new Damage(offset, "the record's CRC does not match"));
+                    else readable.visit(offset, decode(payload.array(), 0, length));
                     position += FRAME_BYTES + length;
                 }
             } catch (IOException e) {

@@ -117,7 +117,7 @@ class MessageLogTest {
     }
 
     @Test
-    void theTailSegmentIsCutAtItsFirstRecordWhoseCrcFails() throws IOException {
+    void aLastRecordWhoseCrcFailsIsCutButOneWithRecordsAfterItIsKeptForFsck() throws IOException {
         List<Entry> written = entries(0, 3);
         long[] offsets;
         try (MessageLog log = MessageLog.open(dir, MessageLog.DEFAULT_SEGMENT_BYTES)) {
@@ -130,11 +130,13 @@ class MessageLogTest {
             log.append(written.subList(2, 3));
         }
         flipByte(segment, offsets[1] + 60);
-        // A crash can leave any part of the last, unacknowledged batch unwritten: the tail segment is
-        // cut at its first bad record (older segments are never cut; see the next test).
+        long end;
         try (MessageLog log = MessageLog.open(dir, MessageLog.DEFAULT_SEGMENT_BYTES)) {
-            assertThat(log.end()).isEqualTo(offsets[1]);
+            end = log.end();
+            assertThat(log.read(offsets[2]).sequence()).isEqualTo(3);
+            assertThat(log.verify()).extracting(MessageLog.Damage::offset).containsExactly(offsets[1]);
         }
+        assertThat(Files.size(segment)).isEqualTo(end);
     }
 
     @Test

@@ -91,7 +91,7 @@ class BlobExchangeTest {
         BlobId otherImage = storeB.add(random(1_000, 3));
         org.conch.feed.Identity followed = org.conch.feed.Identity.generate();
         org.conch.feed.Identity other = org.conch.feed.Identity.generate();
-        try (org.conch.feed.store.H2FeedStore feeds = org.conch.feed.store.H2FeedStore.open(dir.resolve("feeds"), true)) {
+        try (org.conch.feed.store.H2FeedStore feeds = org.conch.feed.store.H2FeedStore.open(org.conch.feed.store.StoreOptions.inMemoryStore())) {
             feeds.publish(followed, Map.of("type", "about", "about", followed.id().toString(), "image", followedImage.toString()),
                     org.conch.feed.SignCap.NONE);
             feeds.publish(other, Map.of("type", "post", "text", "x", "mentions", List.of(Map.of("link", otherImage.toString()))),

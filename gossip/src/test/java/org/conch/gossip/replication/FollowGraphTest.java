@@ -4,6 +4,7 @@ import org.conch.feed.Identity;
 import org.conch.feed.Message;
 import org.conch.feed.SignCap;
 import org.conch.feed.store.H2FeedStore;
+import org.conch.feed.store.StoreOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,7 @@ class FollowGraphTest {
 
     @BeforeEach
     void open() {
-        store = H2FeedStore.open(Path.of("unused"), true);
+        store = H2FeedStore.open(StoreOptions.inMemoryStore());
     }
 
     @AfterEach

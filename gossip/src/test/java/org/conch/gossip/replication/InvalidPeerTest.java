@@ -36,7 +36,7 @@ class InvalidPeerTest {
         alice.follow(carol.id());
         alice.follow(dave.id());
         // real signed messages, made in a scratch store
-        try (org.conch.feed.store.H2FeedStore scratch = org.conch.feed.store.H2FeedStore.open(Path.of("unused"), true)) {
+        try (org.conch.feed.store.H2FeedStore scratch = org.conch.feed.store.H2FeedStore.open(org.conch.feed.store.StoreOptions.inMemoryStore())) {
             carols = List.of(publish(scratch, carol, "c1"), publish(scratch, carol, "c2"), publish(scratch, carol, "c3"));
             daves = List.of(publish(scratch, dave, "d1"), publish(scratch, dave, "d2"), publish(scratch, dave, "d3"));
         }

@@ -9,6 +9,7 @@ import org.conch.feed.Identity;
 import org.conch.feed.Message;
 import org.conch.feed.SignCap;
 import org.conch.feed.store.H2FeedStore;
+import org.conch.feed.store.StoreOptions;
 import org.conch.feed.store.StoredMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,7 +48,7 @@ class InviteRedeemerTest {
 
     @BeforeEach
     void open() {
-        feeds = H2FeedStore.open(dir.resolve("store"), true);
+        feeds = H2FeedStore.open(StoreOptions.inMemoryStore());
         invites = InviteStore.openInMemory(clock);
         redeemer = new InviteRedeemer(invites, pub.id(), followed::contains, this::publishAsPub);
     }

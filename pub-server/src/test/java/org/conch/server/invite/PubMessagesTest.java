@@ -5,6 +5,7 @@ import org.conch.feed.Message;
 import org.conch.feed.SignCap;
 import org.conch.feed.ref.MultiserverAddress;
 import org.conch.feed.store.H2FeedStore;
+import org.conch.feed.store.StoreOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,7 +25,7 @@ class PubMessagesTest {
 
     @Test
     void announcesOnceAndAgainOnlyWhenTheAddressOrNameChanges() {
-        try (H2FeedStore store = H2FeedStore.open(dir, true)) {
+        try (H2FeedStore store = H2FeedStore.open(StoreOptions.inMemoryStore())) {
             Consumer<Consumer<Message>> ownFeed = reader -> store.forEachInFeed(pub.id(), 1, 0, stored -> reader.accept(stored.message()));
 
             List<Map<String, Object>> first = PubMessages.missing(pub.id(), "pub.example.org", 8008, "Example pub", ownFeed);
@@ -47,7 +48,7 @@ class PubMessagesTest {
         Identity member = Identity.generate();
         Identity first = Identity.generate();
         Identity second = Identity.generate();
-        try (H2FeedStore store = H2FeedStore.open(dir, true)) {
+        try (H2FeedStore store = H2FeedStore.open(StoreOptions.inMemoryStore())) {
             Map<String, Object> badPort = PubMessages.pubContent("pub.example.org", 8008, second.id());
             ((Map<String, Object>) badPort.get("address")).put("port", 8008.5);
             store.publish(member, List.of(
