@@ -92,7 +92,7 @@ final class StoreOpening {
                 // would turn a clean stop into errors. A 16 MiB page cache: a larger one kept more
                 // pages alive for the garbage collector to copy and an import of 1,000,000 messages
                 // ran 8% slower with 64 MiB.
-                + ";DB_CLOSE_ON_EXIT=FALSE;CACHE_SIZE=16384;COMPRESS=TRUE";
+                + ";DB_CLOSE_ON_EXIT=FALSE;CACHE_SIZE=16384";
     }
 
     /** Where the message log of the store in {@code directory} is. */
