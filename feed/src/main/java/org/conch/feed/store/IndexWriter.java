@@ -107,7 +107,13 @@ final class IndexWriter {
             unindexedKeys.put(entry.key(), entry.logSequence());
         }
         if (pending.size() >= MOST_BATCHES_WAITING * batch) {
-            writeBatch(); // H2 fell behind: this append waits, rather than memory growing without end
+            // H2 fell behind: this append waits, rather than memory growing without end.
+            try {
+                writeBatch();
+            } catch (RuntimeException e) {
+                // The append is durable in the log and must be acknowledged; the entries wait for the next batch.
+                LOG.atWarn().addKeyValue("reason", e.toString()).log("{}; the entries stay in memory", e.getMessage());
+            }
         } else if (pending.size() >= batch || unindexedKeysDue()) {
             schedule();
         }

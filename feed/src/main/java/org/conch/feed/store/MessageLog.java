@@ -7,13 +7,15 @@ import org.conch.feed.MessageId;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
@@ -73,10 +75,14 @@ final class MessageLog implements AutoCloseable {
 
     private final Path directory;
     private final long segmentBytes;
-    /** Segments by the offset of their first byte; the last one is appended to. */
-    private final TreeMap<Long, FileChannel> segments = new TreeMap<>();
+    /** Segments by the offset of their first byte; the last one is appended to. Readers walk it while the appender adds one. */
+    private final ConcurrentSkipListMap<Long, FileChannel> segments = new ConcurrentSkipListMap<>();
     /** The offset past the last durable record: reads below it are safe. */
     private volatile long end;
+
+    /** Held while the log is open: a second appender would interleave its records with ours. */
+    private FileChannel lockFile;
+    private FileLock lock;
 
     private MessageLog(Path directory, long segmentBytes) {
         this.directory = directory;
@@ -88,6 +94,13 @@ final class MessageLog implements AutoCloseable {
         MessageLog log = new MessageLog(directory, segmentBytes);
         try {
             Files.createDirectories(directory);
+            log.lockFile = FileChannel.open(directory.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try {
+                log.lock = log.lockFile.tryLock();
+            } catch (OverlappingFileLockException e) {
+                log.lock = null; // held by this very process
+            }
+            if (log.lock == null) throw new StoreException("the message log in " + directory + " is in use by another conch process");
             List<Long> bases = new ArrayList<>();
             try (Stream<Path> files = Files.list(directory)) {
                 files.map(path -> path.getFileName().toString()).filter(name -> name.endsWith(SUFFIX))
@@ -437,5 +450,11 @@ final class MessageLog implements AutoCloseable {
             }
         }
         segments.clear();
+        try {
+            if (lock != null) lock.release();
+            if (lockFile != null) lockFile.close();
+        } catch (IOException ignored) {
+            // the lock goes with the process anyway
+        }
     }
 }

@@ -69,7 +69,7 @@ final class StoreOpening {
             pool.dispose();
             if (log != null) log.close();
             deleteQuietly(temporary);
-            if (e.getMessage() != null && e.getMessage().contains("Database may be already in use")) {
+            if (e.getMessage() != null && (e.getMessage().contains("Database may be already in use") || e.getMessage().contains("is in use by another"))) {
                 throw new StoreException("the store in " + directory + " is in use by another conch process", e);
             }
             throw new StoreException("cannot open the store in " + directory + ": " + e.getMessage(), e);

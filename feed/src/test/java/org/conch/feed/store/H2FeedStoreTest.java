@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The file-backed H2 feed store: append-only, forks recorded, nothing acknowledged lost on reopen. */
 class H2FeedStoreTest {
@@ -80,6 +81,18 @@ class H2FeedStoreTest {
             Message next = store.publish(ALICE, post("after reopen"), SignCap.NONE);
             assertThat(next.sequence()).isEqualTo(4);
             assertThat(next.previous()).isEqualTo(feed.get(2).key());
+        }
+    }
+
+    @Test
+    void aStoreOpenAlreadyIsNotOpenedASecondTime() {
+        try (H2FeedStore store = H2FeedStore.open(dir)) {
+            assertThatThrownBy(() -> H2FeedStore.open(dir)).isInstanceOf(StoreException.class)
+                    .hasMessage("the store in " + dir + " is in use by another conch process");
+            store.append(chain(ALICE, 1)); // the first is unharmed
+        }
+        try (H2FeedStore store = H2FeedStore.open(dir)) {
+            assertThat(store.messageCount()).isEqualTo(1);
         }
     }
 

@@ -10,7 +10,6 @@ import org.conch.feed.store.StoreOptions;
 import org.conch.feed.store.StoredMessage;
 import org.conch.gossip.muxrpc.MethodRegistry;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
