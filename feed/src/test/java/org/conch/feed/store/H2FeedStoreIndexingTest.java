@@ -102,6 +102,22 @@ class H2FeedStoreIndexingTest {
     }
 
     @Test
+    void messagesAreReadAcrossLogSegmentsBeforeAndAfterReopening() {
+        Thread thread = new Thread();
+        StoreOptions options = StoreOptions.at(dir).withSegmentBytes(2_000); // about three messages a segment
+        try (H2FeedStore store = H2FeedStore.open(options)) {
+            thread.root = store.publish(ALICE, Messages.post("root"), SignCap.NONE);
+            thread.all.add(thread.root);
+            replies(store, thread, 8);
+            assertThat(store.log().segmentFiles()).hasSizeGreaterThan(2);
+            assertEverythingReadable(store, thread);
+        }
+        try (H2FeedStore store = H2FeedStore.open(options)) {
+            assertEverythingReadable(store, thread);
+        }
+    }
+
+    @Test
     void indexRowsACrashLostAreWrittenAgainFromTheLogWhenTheStoreOpens() throws Exception {
         Thread thread = new Thread();
         try (H2FeedStore store = H2FeedStore.open(dir)) {

@@ -75,11 +75,47 @@ class SchemaMigrationTest {
      */
     @Test
     void aStoreWithBodiesInTheDatabaseIsMovedIntoTheLogAndLosesNothing() throws Exception {
+        Map<String, byte[]> files = unzipOldStore();
+        assertEverythingCameThrough(files);
+    }
+
+    /** A move that a crash interrupted after a log write, before H2 recorded where those bodies went. */
+    @Test
+    void anInterruptedMoveGoesOnWhereTheLogEndsAndLosesNothing() throws Exception {
+        Map<String, byte[]> files = unzipOldStore();
+        org.flywaydb.core.Flyway.configure().dataSource(H2FeedStore.fileUrl(dir), "conch", "")
+                .locations("classpath:db/migration").target("2").load().migrate();
+        long tornAt;
+        try (Connection connection = DriverManager.getConnection(H2FeedStore.fileUrl(dir), "conch", "");
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT m.log_seq, m.received_ts, m.msg_key, a.feed_key, m.seq, m.body "
+                     + "FROM message m JOIN author a ON a.id = m.author_id WHERE m.log_seq <= 101 ORDER BY m.log_seq");
+             MessageLog log = MessageLog.open(StoreOpening.logDirectory(dir), MessageLog.DEFAULT_SEGMENT_BYTES)) {
+            List<MessageLog.Entry> moved = new ArrayList<>();
+            while (rows.next()) {
+                moved.add(new MessageLog.Entry(rows.getLong(1), rows.getDouble(2), MessageId.of(rows.getBytes(3)),
+                        FeedId.of(rows.getBytes(4)), rows.getLong(5), rows.getBytes(6)));
+            }
+            log.append(moved.subList(0, 100));
+            tornAt = log.end();
+            log.append(moved.subList(100, 101));
+        }
+        Path segment = StoreOpening.logDirectory(dir).resolve("00000000000000000000.log");
+        byte[] written = Files.readAllBytes(segment);
+        Files.write(segment, java.util.Arrays.copyOf(written, (int) tornAt + 30)); // the 101st body half written
+        assertEverythingCameThrough(files);
+    }
+
+    private Map<String, byte[]> unzipOldStore() throws Exception {
         Map<String, byte[]> files = new HashMap<>();
         try (ZipInputStream zip = new ZipInputStream(Objects.requireNonNull(getClass().getResourceAsStream("/stores/v1-bodies.zip")))) {
             for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) files.put(entry.getName(), zip.readAllBytes());
         }
         Files.write(dir.resolve("conch.mv.db"), files.get("conch.mv.db"));
+        return files;
+    }
+
+    private void assertEverythingCameThrough(Map<String, byte[]> files) throws Exception {
         List<String> log = new String(files.get("log.jsonl"), StandardCharsets.UTF_8).lines().toList();
         List<MessageId> roots = new String(files.get("thread-roots.txt"), StandardCharsets.UTF_8).lines().map(MessageId::parse).toList();
         assertThat(log).hasSize(460);
