@@ -1,6 +1,7 @@
 package org.conch.testing;
 
 import org.conch.feed.store.H2FeedStore;
+import org.conch.feed.store.StoreOptions;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -57,7 +58,7 @@ public final class H2StoreExtension implements ParameterResolver {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            store = H2FeedStore.open(directory, !onDisk);
+            store = H2FeedStore.open(onDisk ? StoreOptions.at(directory) : StoreOptions.inMemoryStore());
         }
 
         @Override

@@ -11,21 +11,16 @@ import org.conch.feed.MessageValidator;
 import org.conch.feed.SignCap;
 import org.conch.feed.store.AppendResult.Outcome;
 import org.conch.feed.store.AppendResult.Status;
-import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcConnectionPool;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -33,32 +28,25 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * The feed store on embedded, file-backed H2. One writer at a time (appends are serialised by a
- * lock and each is one transaction, synced to disk before it returns); readers use their own
- * connections and, through H2's MVCC, never wait for the writer.
+ * The feed store: message bodies in an append-only {@link MessageLog}, indexes into it in embedded H2.
+ * One writer at a time (appends are serialised by a lock); an append checks each message's chain against
+ * the feeds' heads held in memory, writes the batch to the log in one write and syncs it, and is then
+ * acknowledged. The H2 rows of the batch are written later, in large batches, by the {@link IndexWriter}'s
+ * thread; until then the entries are held in memory and every read here consults them too (an overlay,
+ * rather than reads waiting for the index thread: a read never waits for a batch). Readers use their own
+ * connections and never wait for the writer.
  *
- * <p>The latest state of every feed is kept in memory, so checking a message's chain costs no
- * query; it is loaded from the log when the store opens.
- *
- * <p>New message ids go to the id index in large batches on a thread of the store's own, with a
- * connection of its own, so an append never waits for a batch (seconds at 100,000 ids on a slow machine).
+ * <p>When the store opens, whatever the log holds past the index watermark (a crash before a batch) is
+ * indexed before anything else happens, and the heads of the feeds are read from the indexes.
  */
 public final class H2FeedStore implements FeedStore, Timelines {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(H2FeedStore.class);
-    private static final String DATABASE_NAME = "conch";
-    /** Rows fetched per query when walking a feed or the log, so that no walk holds a feed in memory. */
+    /** Rows fetched per query when walking a feed, so that no walk holds a feed in memory. */
     private static final int PAGE_SIZE = 1_000;
-    /** Message ids held in memory before they go to the id index in one sorted batch (about 10 MiB). */
-    static final int KEY_INDEX_BATCH = 100_000;
     /** Below this share of live data in the file, closing rewrites the file compactly. */
     private static final int COMPACT_BELOW_FILL_PERCENT = 60;
 
@@ -68,19 +56,23 @@ public final class H2FeedStore implements FeedStore, Timelines {
      * ordered by the last column alone it reads every remaining row of the range and sorts them, which
      * made paging through a long feed quadratic.
      */
-    /** A page of one feed's messages from a sequence on: author id, first sequence, page size; seq comes back fifth. */
-    static final String FEED_PAGE = "SELECT log_seq, msg_key, received_ts, body, seq FROM message "
+    /** A page of one feed's messages from a sequence on: author id, first sequence, page size. */
+    static final String FEED_PAGE = "SELECT log_seq, log_offset, seq FROM message "
             + "WHERE author_id = ? AND seq >= ? ORDER BY author_id, seq LIMIT ?";
     /** A thread's messages after a log position (0: from its start), in receive order: root, position, page size. */
-    static final String REPLIES_PAGE = "SELECT m.log_seq, m.msg_key, m.received_ts, m.body FROM reply r "
+    static final String REPLIES_PAGE = "SELECT r.log_seq, m.log_offset FROM reply r "
             + "JOIN message m ON m.log_seq = r.log_seq WHERE r.root = ? AND r.log_seq > ? ORDER BY r.root, r.log_seq LIMIT ?";
-    /** The newest messages of a type: type, page size. */
-    static final String NEWEST_OF_TYPE = "SELECT log_seq, msg_key, received_ts, body FROM message WHERE msg_type = ? "
+    /** The newest messages of a type up to a log position: type, position, page size. */
+    static final String NEWEST_OF_TYPE = "SELECT log_seq, log_offset FROM message WHERE msg_type = ? AND log_seq <= ? "
             + "ORDER BY msg_type DESC, log_seq DESC LIMIT ?";
 
     private final Path directory;
     private final JdbcConnectionPool readers;
     private final Connection writer;
+    private final MessageLog log;
+    /** The log's directory to delete on close (in-memory stores), or null. */
+    private final Path temporaryLog;
+    private final IndexWriter indexes;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final Map<FeedId, FeedHead> heads = new ConcurrentHashMap<>();
     // Written only by the lock holder.
@@ -89,127 +81,66 @@ public final class H2FeedStore implements FeedStore, Timelines {
     private int nextAuthorId;
     private double lastReceivedAt;
     private final Map<FeedId, Double> lastPublishedTimestamp = new HashMap<>();
-    /** Ids of logged messages not yet in message_key, with their log positions; see the schema. */
-    private final Map<MessageId, Long> unindexedKeys = new ConcurrentHashMap<>();
     private final List<Consumer<StoredMessage>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean closed;
-    /** Built on the first timeline query, then kept up to date by the writer; see {@link TimelineIndex}. */
-    private volatile TimelineIndex timelineIndex;
-    /** While the timeline index is being built: what the writer appended since the build's snapshot. Lock holder only. */
-    private List<StoredMessage> appendedDuringTimelineBuild;
-    /** One build of the timeline index at a time; other readers wait for it. */
-    private final Object timelineBuild = new Object();
+    private final TimelineReads timelines;
 
     /** The latest message of a feed and the author's surrogate id. */
-    private record FeedHead(int authorId, long sequence, MessageId latest) {
+    record FeedHead(int authorId, long sequence, MessageId latest) {
         FeedState state() {
             return sequence == 0 ? null : new FeedState(latest, sequence);
         }
     }
 
-    private final int keyIndexBatch;
-    /** Where batches of ids are indexed, off the append path. */
-    private final Executor indexExecutor;
-    /** The executor the store made for itself and shuts down on close; null when it was given one. */
-    private final ExecutorService ownIndexExecutor;
-    /** The index thread's connection: its transactions run beside the writer's. */
-    private final Connection indexWriter;
-    /** A batch is queued or being written; at most one at a time. */
-    private final AtomicBoolean indexScheduled = new AtomicBoolean();
-    /** Held while a batch is written, so that close waits for it. */
-    private final Object indexing = new Object();
-
-    private H2FeedStore(Path directory, JdbcConnectionPool readers, Connection writer, Connection indexWriter,
-                        int keyIndexBatch, Executor indexExecutor) {
+    private H2FeedStore(Path directory, StoreOpening.Opened opened, Connection writer, Connection indexConnection,
+                        long indexedThrough, StoreOptions options) {
         this.directory = directory;
-        this.keyIndexBatch = keyIndexBatch;
-        this.readers = readers;
+        this.readers = opened.pool();
+        this.log = opened.log();
+        this.temporaryLog = opened.temporary();
         this.writer = writer;
-        this.indexWriter = indexWriter;
-        if (indexExecutor == null) {
-            this.ownIndexExecutor = Executors.newSingleThreadExecutor(task -> {
-                Thread thread = new Thread(task, "conch-id-index");
-                thread.setDaemon(true);
-                return thread;
-            });
-            this.indexExecutor = ownIndexExecutor;
-        } else {
-            this.ownIndexExecutor = null;
-            this.indexExecutor = indexExecutor;
-        }
+        this.indexes = new IndexWriter(indexConnection, indexedThrough, options.indexBatch(), options.keyIndexBatch(),
+                options.indexExecutor());
+        this.timelines = new TimelineReads(this);
     }
 
-    /** Opens (creating and migrating as needed) the store in {@code directory}. */
+    /** Opens (creating and migrating as needed) the store in {@code directory}, with the default options. */
     public static H2FeedStore open(Path directory) {
-        return open(directory, false);
+        return open(StoreOptions.at(directory));
     }
 
-    /**
-     * @param inMemory for tests: a private in-memory database instead of files (durability moot)
-     */
-    public static H2FeedStore open(Path directory, boolean inMemory) {
-        return open(directory, inMemory, KEY_INDEX_BATCH);
-    }
-
-    static H2FeedStore open(Path directory, boolean inMemory, int keyIndexBatch) {
-        return open(directory, inMemory, keyIndexBatch, null);
-    }
-
-    /** @param indexExecutor for tests: runs the batches of the id index (null: a thread of the store's own) */
-    static H2FeedStore open(Path directory, boolean inMemory, int keyIndexBatch, Executor indexExecutor) {
-        String url;
+    public static H2FeedStore open(StoreOptions options) {
+        StoreOpening.Opened opened = StoreOpening.open(options);
         try {
-            if (inMemory) {
-                url = "jdbc:h2:mem:conch-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-            } else {
-                Files.createDirectories(directory);
-                url = fileUrl(directory);
-            }
-        } catch (java.io.IOException e) {
-            throw new StoreException("cannot create the store directory " + directory + ": " + e.getMessage(), e);
-        }
-        JdbcConnectionPool pool = JdbcConnectionPool.create(url, "conch", "");
-        pool.setMaxConnections(16);
-        try {
-            Flyway.configure()
-                    .loggers("slf4j") // through conch's logging, not java.util.logging on stderr
-                    .dataSource(url, "conch", "")
-                    .locations("classpath:db/migration")
-                    .load()
-                    .migrate();
-            Connection writer = pool.getConnection();
+            Connection writer = opened.pool().getConnection();
             writer.setAutoCommit(false);
-            Connection indexWriter = pool.getConnection();
-            indexWriter.setAutoCommit(false);
-            H2FeedStore store = new H2FeedStore(directory, pool, writer, indexWriter, keyIndexBatch, indexExecutor);
-            store.loadHeads();
+            Connection indexConnection = opened.pool().getConnection();
+            indexConnection.setAutoCommit(false);
+            long indexedThrough = IndexCatchUp.run(writer, opened.log(), options);
+            H2FeedStore store = new H2FeedStore(options.directory(), opened, writer, indexConnection, indexedThrough, options);
+            store.loadHeads(indexedThrough);
             return store;
         } catch (SQLException | RuntimeException e) {
-            pool.dispose();
-            if (e.getMessage() != null && e.getMessage().contains("Database may be already in use")) {
-                throw new StoreException("the store in " + directory + " is in use by another conch process", e);
-            }
-            throw new StoreException("cannot open the store in " + directory + ": " + e.getMessage(), e);
+            opened.pool().dispose();
+            opened.log().close();
+            StoreOpening.deleteQuietly(opened.temporary());
+            if (e instanceof StoreException store) throw store;
+            throw new StoreException("cannot open the store in " + options.directory() + ": " + e.getMessage(), e);
         }
     }
 
     /** The JDBC URL of the file-backed store in {@code directory}. */
     static String fileUrl(Path directory) {
-        return "jdbc:h2:file:" + directory.toAbsolutePath().resolve(DATABASE_NAME)
-                // We close the database ourselves; a shutdown hook closing it under a live writer
-                // would turn a clean stop into errors. A 16 MiB page cache: a larger one kept more
-                // pages alive for the garbage collector to copy and an import of 1,000,000 messages
-                // ran 8% slower with 64 MiB; compressed pages hold JSON in about half the space.
-                + ";DB_CLOSE_ON_EXIT=FALSE;CACHE_SIZE=16384;COMPRESS=TRUE";
+        return StoreOpening.fileUrl(directory);
     }
 
-    private void loadHeads() throws SQLException {
+    private void loadHeads(long indexedThrough) throws SQLException {
+        // Every log entry is indexed by now: the log's last position is the watermark.
+        nextLogSequence = indexedThrough + 1;
         try (Statement statement = writer.createStatement()) {
-            try (ResultSet rows = statement.executeQuery(
-                    "SELECT COALESCE(MAX(log_seq), 0), COALESCE(MAX(received_ts), 0) FROM message")) {
+            try (ResultSet rows = statement.executeQuery("SELECT COALESCE(MAX(received_ts), 0) FROM message")) {
                 rows.next();
-                nextLogSequence = rows.getLong(1) + 1;
-                lastReceivedAt = rows.getDouble(2);
+                lastReceivedAt = rows.getDouble(1);
             }
             try (ResultSet rows = statement.executeQuery("SELECT COALESCE(MAX(id), 0) FROM author")) {
                 rows.next();
@@ -223,17 +154,18 @@ public final class H2FeedStore implements FeedStore, Timelines {
                     byte[] key = rows.getBytes(4);
                     heads.put(FeedId.of(rows.getBytes(2)), new FeedHead(rows.getInt(1), rows.getLong(3),
                             key == null ? null : MessageId.of(key)));
+                    indexes.authorIndexed(rows.getInt(1));
                 }
             }
-            long indexedThrough;
+            long keysIndexedThrough;
             try (ResultSet rows = statement.executeQuery("SELECT num FROM store_state WHERE name = 'keys_indexed_through'")) {
                 rows.next();
-                indexedThrough = rows.getLong(1);
+                keysIndexedThrough = rows.getLong(1);
             }
             try (PreparedStatement query = writer.prepareStatement("SELECT log_seq, msg_key FROM message WHERE log_seq > ?")) {
-                query.setLong(1, indexedThrough);
+                query.setLong(1, keysIndexedThrough);
                 try (ResultSet rows = query.executeQuery()) {
-                    while (rows.next()) unindexedKeys.put(MessageId.of(rows.getBytes(2)), rows.getLong(1));
+                    while (rows.next()) indexes.keyUnindexed(MessageId.of(rows.getBytes(2)), rows.getLong(1));
                 }
             }
             writer.commit();
@@ -251,30 +183,27 @@ public final class H2FeedStore implements FeedStore, Timelines {
         }
     }
 
+    /** A message that conflicts with its feed, to be kept as proof. */
+    private record ForkToRecord(int authorId, FeedId author, Message message, String reason) {
+    }
+
     private AppendResult appendLocked(List<Message> messages) {
         // Changes to the in-memory state are staged here and applied only once the batch is durable.
         Map<FeedId, FeedHead> staged = new HashMap<>();
-        // author id << 32 | sequence -> key, for the messages of this batch not yet in the database
+        // author id << 32 | sequence -> key, for the messages of this batch not yet logged
         Map<Long, MessageId> keysInBatch = new HashMap<>();
         List<Outcome> outcomes = new ArrayList<>(messages.size());
+        List<MessageLog.Entry> logged = new ArrayList<>();
+        List<Integer> loggedAuthors = new ArrayList<>();
+        List<ForkToRecord> forks = new ArrayList<>();
         long logSequence = nextLogSequence;
         int authorId = nextAuthorId;
         double receivedAt = Math.max(System.currentTimeMillis(), lastReceivedAt);
-        try (PreparedStatement insertMessage = writer.prepareStatement(
-                "INSERT INTO message (log_seq, author_id, seq, msg_key, claimed_ts, received_ts, "
-                        + "msg_type, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-             PreparedStatement insertReply = writer.prepareStatement("INSERT INTO reply (root, log_seq) VALUES (?, ?)");
-             PreparedStatement insertAuthor = writer.prepareStatement(
-                     "INSERT INTO author (id, feed_key) VALUES (?, ?)")) {
-            boolean anyMessage = false;
-            boolean anyReply = false;
+        try {
             for (Message message : messages) {
                 FeedHead head = staged.containsKey(message.author()) ? staged.get(message.author()) : heads.get(message.author());
                 if (head == null) {
                     head = new FeedHead(authorId++, 0, null);
-                    insertAuthor.setInt(1, head.authorId());
-                    insertAuthor.setBytes(2, message.author().bytes());
-                    insertAuthor.executeUpdate();
                     staged.put(message.author(), head);
                 }
                 if (message.sequence() <= head.sequence()) {
@@ -283,7 +212,7 @@ public final class H2FeedStore implements FeedStore, Timelines {
                         outcomes.add(new Outcome(message, Status.DUPLICATE, null));
                     } else {
                         String reason = "a different message " + stored + " is stored at " + message.author() + ":" + message.sequence();
-                        recordFork(head.authorId(), message, reason, receivedAt);
+                        forks.add(new ForkToRecord(head.authorId(), message.author(), message, reason));
                         outcomes.add(new Outcome(message, Status.FORK, reason));
                     }
                     continue;
@@ -292,150 +221,60 @@ public final class H2FeedStore implements FeedStore, Timelines {
                     MessageValidator.checkChain(head.state(), message);
                 } catch (InvalidMessageException e) {
                     if (e.isFork()) {
-                        recordFork(head.authorId(), message, e.getMessage(), receivedAt);
+                        forks.add(new ForkToRecord(head.authorId(), message.author(), message, e.getMessage()));
                         outcomes.add(new Outcome(message, Status.FORK, e.getMessage()));
                     } else {
                         outcomes.add(new Outcome(message, Status.REFUSED, e.getMessage()));
                     }
                     continue;
                 }
-                bindMessage(insertMessage, logSequence, head.authorId(), message, receivedAt);
-                insertMessage.addBatch();
-                anyMessage = true;
-                MessageId root = rootOf(message);
-                if (root != null) {
-                    insertReply.setBytes(1, root.bytes());
-                    insertReply.setLong(2, logSequence);
-                    insertReply.addBatch();
-                    anyReply = true;
-                }
-                logSequence++;
+                logged.add(MessageLog.Entry.of(logSequence++, receivedAt, message));
+                loggedAuthors.add(head.authorId());
                 keysInBatch.put(slot(head.authorId(), message.sequence()), message.key());
                 staged.put(message.author(), new FeedHead(head.authorId(), message.sequence(), message.key()));
                 outcomes.add(new Outcome(message, Status.STORED, null));
             }
-            if (anyMessage) {
-                insertMessage.executeBatch();
-            }
-            if (anyReply) {
-                insertReply.executeBatch();
-            }
-            writer.commit();
-            sync(writer);
+            if (!forks.isEmpty()) recordForks(forks, receivedAt);
         } catch (SQLException | RuntimeException e) {
-            rollbackQuietly(writer);
+            IndexWriter.rollbackQuietly(writer);
             throw new StoreException("append of " + messages.size() + " messages failed and was rolled back: " + e.getMessage(), e);
         }
-        long stored = nextLogSequence;
-        List<StoredMessage> appended = new ArrayList<>();
+        long[] offsets = log.append(logged); // durable from here on
+        List<IndexWriter.Entry> entries = new ArrayList<>(logged.size());
+        List<StoredMessage> appended = new ArrayList<>(logged.size());
+        int next = 0;
         for (Outcome outcome : outcomes) {
             if (outcome.status() != Status.STORED) continue;
-            unindexedKeys.put(outcome.message().key(), stored);
-            if (!listeners.isEmpty()) appended.add(new StoredMessage(stored, outcome.message(), receivedAt));
-            stored++;
+            MessageLog.Entry entry = logged.get(next);
+            long end = next + 1 < offsets.length ? offsets[next + 1] : log.end();
+            entries.add(IndexWriter.Entry.of(entry.logSequence(), offsets[next], end, loggedAuthors.get(next), outcome.message(), receivedAt));
+            appended.add(new StoredMessage(entry.logSequence(), outcome.message(), receivedAt));
+            next++;
         }
         heads.putAll(staged);
-        TimelineIndex timelines = timelineIndex;
-        if (timelines != null || appendedDuringTimelineBuild != null) {
-            long position = nextLogSequence;
-            for (Outcome outcome : outcomes) {
-                if (outcome.status() != Status.STORED) continue;
-                if (timelines != null) timelines.add(position, outcome.message());
-                else appendedDuringTimelineBuild.add(new StoredMessage(position, outcome.message(), receivedAt));
-                position++;
-            }
-        }
+        indexes.add(entries);
+        timelines.appended(appended);
         nextLogSequence = logSequence;
-        if (unindexedKeys.size() >= keyIndexBatch) {
-            scheduleIndexing();
-        }
-        for (StoredMessage message : appended) {
-            for (Consumer<StoredMessage> listener : listeners) {
-                try {
-                    listener.accept(message);
-                } catch (RuntimeException e) {
-                    // A listener's bug must not turn a durable append into a reported failure.
-                    Message failedOn = message.message();
-                    LOG.atWarn()
-                            .addKeyValue("feed", failedOn.author()).addKeyValue("seq", failedOn.sequence())
-                            .addKeyValue("reason", e.toString())
-                            .log("append listener failed on {}: {}", failedOn, e.toString());
-                }
-            }
-        }
         nextAuthorId = authorId;
         lastReceivedAt = receivedAt;
+        if (!listeners.isEmpty()) {
+            for (StoredMessage message : appended) tellListeners(message);
+        }
         return new AppendResult(outcomes);
     }
 
-    /** Queues a batch for the index thread unless one is queued or running. Lock holder only. */
-    private void scheduleIndexing() {
-        if (indexScheduled.compareAndSet(false, true)) {
+    private void tellListeners(StoredMessage message) {
+        for (Consumer<StoredMessage> listener : listeners) {
             try {
-                indexExecutor.execute(this::indexInBackground);
-            } catch (RejectedExecutionException e) {
-                indexScheduled.set(false); // closing; close indexes what is left itself
-            }
-        }
-    }
-
-    private void indexInBackground() {
-        synchronized (indexing) {
-            try {
-                if (!closed) indexKeys(indexWriter, nextLogSequence - 1);
+                listener.accept(message);
             } catch (RuntimeException e) {
-                LOG.atWarn().addKeyValue("reason", e.toString())
-                        .log("{}; the ids stay in memory and go with the next batch", e.getMessage());
-            } finally {
-                indexScheduled.set(false);
+                // A listener's bug must not turn a durable append into a reported failure.
+                Message failedOn = message.message();
+                LOG.atWarn()
+                        .addKeyValue("feed", failedOn.author()).addKeyValue("seq", failedOn.sequence())
+                        .addKeyValue("reason", e.toString())
+                        .log("append listener failed on {}: {}", failedOn, e.toString());
             }
-        }
-    }
-
-    /**
-     * Moves the ids held in memory of the messages at log positions up to {@code through} into
-     * message_key in one sorted batch, on {@code connection}, and records that they are there.
-     * Appends may go on meanwhile: theirs are later positions, left for the next batch.
-     */
-    private void indexKeys(Connection connection, long through) {
-        // Each prefix worked out once: a comparator that read it would copy the id's bytes at every comparison.
-        List<IndexEntry> entries = new ArrayList<>(unindexedKeys.size());
-        for (Map.Entry<MessageId, Long> entry : unindexedKeys.entrySet()) {
-            // Every id up to `through` is here: the writer puts ids in before it publishes their positions.
-            if (entry.getValue() <= through) {
-                entries.add(new IndexEntry(prefixOf(entry.getKey().bytes()), entry.getValue(), entry.getKey()));
-            }
-        }
-        entries.sort(java.util.Comparator.comparingLong(IndexEntry::prefix));
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO message_key (key_prefix, log_seq) VALUES (?, ?)");
-             PreparedStatement mark = connection.prepareStatement("UPDATE store_state SET num = ? WHERE name = 'keys_indexed_through'")) {
-            for (IndexEntry entry : entries) {
-                insert.setLong(1, entry.prefix());
-                insert.setLong(2, entry.logSequence());
-                insert.addBatch();
-            }
-            insert.executeBatch();
-            mark.setLong(1, through);
-            mark.executeUpdate();
-            connection.commit();
-            sync(connection);
-        } catch (SQLException e) {
-            rollbackQuietly(connection);
-            // The messages are safely in the log; their ids stay in memory and are tried again later.
-            throw new StoreException("indexing " + entries.size() + " message ids failed: " + e.getMessage(), e);
-        }
-        // Only now: a reader that misses an id here finds it in message_key.
-        for (IndexEntry entry : entries) unindexedKeys.remove(entry.key());
-    }
-
-    /** A message id on its way into message_key. */
-    private record IndexEntry(long prefix, long logSequence, MessageId key) {
-    }
-
-    /** Makes the last commit durable: H2 otherwise writes committed changes out in the background. */
-    private static void sync(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("CHECKPOINT SYNC");
         }
     }
 
@@ -443,55 +282,54 @@ public final class H2FeedStore implements FeedStore, Timelines {
         return ((long) authorId << 32) | sequence;
     }
 
+    /** The id stored at author:sequence: in this batch, among the entries not yet indexed, or in H2. */
     private MessageId keyAt(int authorId, long sequence, Map<Long, MessageId> keysInBatch) throws SQLException {
         MessageId inBatch = keysInBatch.get(slot(authorId, sequence));
-        if (inBatch != null) {
-            return inBatch;
-        }
+        if (inBatch != null) return inBatch;
+        // Looked for in memory first: an entry leaves it only once its row is committed.
+        IndexWriter.Entry pending = indexes.pendingAt(authorId, sequence);
+        if (pending != null) return pending.key();
         try (PreparedStatement query = writer.prepareStatement("SELECT msg_key FROM message WHERE author_id = ? AND seq = ?")) {
             query.setInt(1, authorId);
             query.setLong(2, sequence);
             try (ResultSet rows = query.executeQuery()) {
-                return rows.next() ? MessageId.of(rows.getBytes(1)) : null;
+                MessageId key = rows.next() ? MessageId.of(rows.getBytes(1)) : null;
+                writer.commit();
+                return key;
             }
         }
     }
 
-    private void recordFork(int authorId, Message message, String reason, double receivedAt) throws SQLException {
-        try (PreparedStatement merge = writer.prepareStatement(
-                "MERGE INTO fork (msg_key, author_id, seq, reason, received_ts, body) KEY (msg_key) VALUES (?, ?, ?, ?, ?, ?)")) {
-            merge.setBytes(1, message.key().bytes());
-            merge.setInt(2, authorId);
-            merge.setLong(3, message.sequence());
-            merge.setString(4, reason.length() > 1000 ? reason.substring(0, 1000) : reason);
-            merge.setDouble(5, receivedAt);
-            merge.setBytes(6, message.compactUtf8());
-            merge.executeUpdate();
+    /** Forks are rare: they go to H2 on the append path, synced, with their author's row if it is new there. */
+    private void recordForks(List<ForkToRecord> forks, double receivedAt) throws SQLException {
+        try (PreparedStatement author = writer.prepareStatement("MERGE INTO author (id, feed_key) KEY (id) VALUES (?, ?)");
+             PreparedStatement merge = writer.prepareStatement(
+                     "MERGE INTO fork (msg_key, author_id, seq, reason, received_ts, body) KEY (msg_key) VALUES (?, ?, ?, ?, ?, ?)")) {
+            for (ForkToRecord fork : forks) {
+                author.setInt(1, fork.authorId());
+                author.setBytes(2, fork.author().bytes());
+                author.executeUpdate();
+                Message message = fork.message();
+                String reason = fork.reason();
+                merge.setBytes(1, message.key().bytes());
+                merge.setInt(2, fork.authorId());
+                merge.setLong(3, message.sequence());
+                merge.setString(4, reason.length() > 1000 ? reason.substring(0, 1000) : reason);
+                merge.setDouble(5, receivedAt);
+                merge.setBytes(6, message.compactUtf8());
+                merge.executeUpdate();
+            }
         }
-    }
-
-    private static void bindMessage(PreparedStatement insert, long logSequence, int authorId, Message message,
-                                    double receivedAt) throws SQLException {
-        insert.setLong(1, logSequence);
-        insert.setInt(2, authorId);
-        insert.setLong(3, message.sequence());
-        insert.setBytes(4, message.key().bytes());
-        double claimed = message.timestamp();
-        if (Double.isNaN(claimed) || Double.isInfinite(claimed)) insert.setNull(5, Types.DOUBLE);
-        else insert.setDouble(5, claimed);
-        insert.setDouble(6, receivedAt);
-        String type = message.type();
-        if (type == null) insert.setNull(7, Types.VARCHAR);
-        else insert.setString(7, type);
-        insert.setBytes(8, message.compactUtf8());
+        writer.commit();
+        try (Statement statement = writer.createStatement()) {
+            statement.execute("CHECKPOINT SYNC");
+        }
+        for (ForkToRecord fork : forks) indexes.authorIndexed(fork.authorId());
     }
 
     /** The thread a message belongs to: content.root when it is a message id. */
     static MessageId rootOf(Message message) {
-        if (message.content() instanceof Map<?, ?> content && content.get("root") instanceof String root) {
-            return MessageId.tryParse(root).orElse(null);
-        }
-        return null;
+        return IndexWriter.rootOf(message);
     }
 
     @Override
@@ -499,7 +337,7 @@ public final class H2FeedStore implements FeedStore, Timelines {
         return publish(identity, List.of(content), cap).get(0);
     }
 
-    /** Signs and appends several messages of one feed in one durable transaction. */
+    /** Signs and appends several messages of one feed in one durable batch. */
     public List<Message> publish(Identity identity, List<?> contents, SignCap cap) {
         writeLock.lock();
         try {
@@ -536,56 +374,87 @@ public final class H2FeedStore implements FeedStore, Timelines {
 
     @Override
     public Optional<StoredMessage> get(MessageId key) {
-        Long pending = unindexedKeys.get(key);
-        if (pending != null) {
-            return query("SELECT log_seq, msg_key, received_ts, body FROM message WHERE log_seq = ?",
-                    statement -> statement.setLong(1, pending)).stream().findFirst();
-        }
-        List<StoredMessage> found = query("SELECT m.log_seq, m.msg_key, m.received_ts, m.body FROM message_key k "
+        checkOpen();
+        Long pending = indexes.unindexedKey(key);
+        if (pending != null) return atPosition(pending);
+        List<long[]> found = offsets("SELECT m.log_seq, m.log_offset FROM message_key k "
                 + "JOIN message m ON m.log_seq = k.log_seq WHERE k.key_prefix = ? AND m.msg_key = ?", statement -> {
             byte[] bytes = key.bytes();
-            statement.setLong(1, prefixOf(bytes));
+            statement.setLong(1, IndexWriter.prefixOf(bytes));
             statement.setBytes(2, bytes);
         });
-        return found.stream().findFirst();
+        return found.stream().findFirst().map(row -> read(row[1]));
     }
 
-    private static long prefixOf(byte[] key) {
-        return ByteBuffer.wrap(key).getLong();
+    /** The message at a log position, wherever its index entry is. */
+    Optional<StoredMessage> atPosition(long logSequence) {
+        // Memory first: an entry leaves it only once its row is committed.
+        IndexWriter.Entry pending = indexes.pendingAt(logSequence);
+        if (pending != null) return Optional.of(read(pending.offset()));
+        return offsets("SELECT log_seq, log_offset FROM message WHERE log_seq = ?", statement -> statement.setLong(1, logSequence))
+                .stream().findFirst().map(row -> read(row[1]));
+    }
+
+    StoredMessage read(long offset) {
+        return log.read(offset).stored();
     }
 
     @Override
     public void forEachInFeed(FeedId feed, long fromSequence, long limit, Consumer<StoredMessage> action) {
         FeedHead head = heads.get(feed);
         if (head == null) return;
+        IndexWriter.View view = indexes.view();
         long next = Math.max(1, fromSequence);
         long remaining = limit <= 0 ? Long.MAX_VALUE : limit;
-        while (remaining > 0) {
+        boolean indexedPart = true;
+        while (remaining > 0 && indexedPart) {
             long from = next;
             int page = (int) Math.min(PAGE_SIZE, remaining);
-            List<StoredMessage> rows = queryFeedPage(feed, head.authorId(), from, page);
-            for (StoredMessage row : rows) {
-                action.accept(row);
+            List<long[]> rows = offsets(FEED_PAGE, statement -> {
+                statement.setInt(1, head.authorId());
+                statement.setLong(2, from);
+                statement.setInt(3, page);
+            });
+            for (long[] row : rows) {
+                // Rows past the view's watermark were written since: the view holds them.
+                if (row[0] > view.indexedThrough()) {
+                    indexedPart = false;
+                    break;
+                }
+                action.accept(read(row[1]));
+                remaining--;
+                next = row[2] + 1;
             }
-            if (rows.size() < page) return;
-            remaining -= rows.size();
-            next = rows.get(rows.size() - 1).message().sequence() + 1;
+            if (rows.size() < page) indexedPart = false;
+        }
+        for (IndexWriter.Entry entry : view.pending()) {
+            if (remaining <= 0) return;
+            if (entry.logSequence() > view.indexedThrough() && entry.authorId() == head.authorId() && entry.sequence() >= next) {
+                action.accept(read(entry.offset()));
+                remaining--;
+            }
         }
     }
 
     @Override
     public void forEachInLog(long fromLogSequence, Consumer<StoredMessage> action) {
-        long next = fromLogSequence;
-        while (true) {
-            long from = next;
-            List<StoredMessage> rows = query("SELECT log_seq, msg_key, received_ts, body FROM message "
-                    + "WHERE log_seq >= ? ORDER BY log_seq LIMIT " + PAGE_SIZE, statement -> statement.setLong(1, from));
-            for (StoredMessage row : rows) {
-                action.accept(row);
+        checkOpen();
+        long from = Math.max(1, fromLogSequence);
+        if (from >= nextLogSequence) return;
+        long offset;
+        if (from == 1) {
+            offset = 0;
+        } else {
+            IndexWriter.Entry pending = indexes.pendingAt(from);
+            if (pending != null) {
+                offset = pending.offset();
+            } else {
+                List<long[]> row = offsets("SELECT log_seq, log_offset FROM message WHERE log_seq = ?", statement -> statement.setLong(1, from));
+                if (row.isEmpty()) throw new StoreException("log position " + from + " has no index entry; run conch fsck");
+                offset = row.get(0)[1];
             }
-            if (rows.size() < PAGE_SIZE) return;
-            next = rows.get(rows.size() - 1).logSequence() + 1;
         }
+        log.scan(offset, (at, entry) -> action.accept(entry.stored()));
     }
 
     @Override
@@ -622,19 +491,47 @@ public final class H2FeedStore implements FeedStore, Timelines {
 
     @Override
     public List<StoredMessage> thread(MessageId root, int limit) {
-        return query(REPLIES_PAGE, statement -> {
+        return repliesAfter(root, 0, limit); // log positions start at 1
+    }
+
+    /** The messages of a thread after a log position, oldest first, at most {@code count}. */
+    List<StoredMessage> repliesAfter(MessageId root, long after, int count) {
+        IndexWriter.View view = indexes.view();
+        List<StoredMessage> result = new ArrayList<>();
+        for (long[] row : offsets(REPLIES_PAGE, statement -> {
             statement.setBytes(1, root.bytes());
-            statement.setLong(2, 0); // log positions start at 1
-            statement.setInt(3, limit);
-        });
+            statement.setLong(2, after);
+            statement.setInt(3, count);
+        })) {
+            if (row[0] > view.indexedThrough()) break; // written since the view: it holds them
+            result.add(read(row[1]));
+        }
+        for (IndexWriter.Entry entry : view.pending()) {
+            if (result.size() >= count) break;
+            if (entry.logSequence() > Math.max(after, view.indexedThrough()) && root.equals(entry.root())) result.add(read(entry.offset()));
+        }
+        return result;
     }
 
     @Override
     public List<StoredMessage> byType(String type, int limit) {
-        return query(NEWEST_OF_TYPE, statement -> {
+        IndexWriter.View view = indexes.view();
+        List<StoredMessage> result = new ArrayList<>();
+        List<IndexWriter.Entry> newestFirst = new ArrayList<>(view.pending());
+        java.util.Collections.reverse(newestFirst);
+        for (IndexWriter.Entry entry : newestFirst) {
+            if (result.size() >= limit) return result;
+            if (entry.logSequence() > view.indexedThrough() && type.equals(entry.type())) result.add(read(entry.offset()));
+        }
+        int rest = limit - result.size();
+        for (long[] row : offsets(NEWEST_OF_TYPE, statement -> {
             statement.setString(1, type);
-            statement.setInt(2, limit);
-        });
+            statement.setLong(2, view.indexedThrough());
+            statement.setInt(3, rest);
+        })) {
+            result.add(read(row[1]));
+        }
+        return result;
     }
 
     @Override
@@ -650,24 +547,12 @@ public final class H2FeedStore implements FeedStore, Timelines {
 
     @Override
     public Page publicTimeline(Kind kind, long before, int limit) {
-        int pageSize = Timelines.clampLimit(limit);
-        long[] positions;
-        if (kind == Kind.POSTS) {
-            positions = timelineIndex().newestPosts(before, pageSize);
-        } else {
-            // The log has no holes: the newest messages below `before` are the positions just below it.
-            long top = Math.min(before, nextLogSequence) - 1;
-            int count = (int) Math.max(0, Math.min(pageSize + 1L, top));
-            positions = new long[count];
-            for (int i = 0; i < count; i++) positions[i] = top - i;
-        }
-        return page(positions, pageSize);
+        return timelines.publicTimeline(kind, before, limit);
     }
 
     @Override
     public Page homeTimeline(Set<FeedId> feeds, Kind kind, long before, int limit) {
-        int pageSize = Timelines.clampLimit(limit);
-        return page(timelineIndex().newest(feeds, kind, before, pageSize), pageSize);
+        return timelines.homeTimeline(feeds, kind, before, limit);
     }
 
     @Override
@@ -678,11 +563,7 @@ public final class H2FeedStore implements FeedStore, Timelines {
     @Override
     public Page replies(MessageId root, long after, int limit) {
         int pageSize = Timelines.clampLimit(limit);
-        List<StoredMessage> rows = query(REPLIES_PAGE, statement -> {
-            statement.setBytes(1, root.bytes());
-            statement.setLong(2, after);
-            statement.setInt(3, pageSize + 1);
-        });
+        List<StoredMessage> rows = repliesAfter(root, after, pageSize + 1);
         if (rows.size() <= pageSize) return new Page(rows, 0);
         List<StoredMessage> page = rows.subList(0, pageSize);
         return new Page(page, page.get(pageSize - 1).logSequence());
@@ -690,105 +571,59 @@ public final class H2FeedStore implements FeedStore, Timelines {
 
     @Override
     public About about(FeedId feed) {
-        return timelineIndex().about(feed);
+        return timelines.about(feed);
     }
 
     @Override
     public Map<FeedId, About> abouts(Collection<FeedId> feeds) {
-        TimelineIndex index = timelineIndex();
-        Map<FeedId, About> result = new HashMap<>();
-        for (FeedId feed : feeds) result.put(feed, index.about(feed));
-        return result;
+        return timelines.abouts(feeds);
     }
 
-    /**
-     * The messages at {@code positions} (newest first, one more than a page when there is a next
-     * page) read in one query, as a page.
-     */
-    private Page page(long[] positions, int pageSize) {
-        int count = Math.min(positions.length, pageSize);
-        if (count == 0) return new Page(List.of(), 0);
-        StringBuilder sql = new StringBuilder("SELECT log_seq, msg_key, received_ts, body FROM message WHERE log_seq IN (");
-        for (int i = 0; i < count; i++) sql.append(i == 0 ? "?" : ",?");
-        sql.append(") ORDER BY log_seq DESC");
-        List<StoredMessage> rows = query(sql.toString(), statement -> {
-            for (int i = 0; i < count; i++) statement.setLong(i + 1, positions[i]);
-        });
-        return new Page(rows, positions.length > pageSize ? positions[pageSize - 1] : 0);
+    // What TimelineReads needs of the store.
+
+    long nextLogSequence() {
+        return nextLogSequence;
     }
 
-    /**
-     * The in-memory timeline index, built from the log on first use (seconds at a million messages).
-     * Appends go on meanwhile: the build reads the log up to a snapshot position, and what is appended
-     * after it is replayed into the index before the index is published.
-     */
-    private TimelineIndex timelineIndex() {
-        TimelineIndex index = timelineIndex;
-        if (index != null) return index;
-        synchronized (timelineBuild) {
-            if (timelineIndex != null) return timelineIndex;
-            long snapshot;
-            Map<Integer, FeedId> feedsById = new HashMap<>();
-            List<StoredMessage> appendedMeanwhile = new ArrayList<>();
-            writeLock.lock();
-            try {
-                checkOpen();
-                snapshot = nextLogSequence - 1;
-                heads.forEach((feed, head) -> feedsById.put(head.authorId(), feed));
-                appendedDuringTimelineBuild = appendedMeanwhile;
-            } finally {
-                writeLock.unlock();
-            }
-            TimelineIndex built = null;
-            try {
-                built = buildTimelineIndex(snapshot, feedsById);
-            } finally {
-                writeLock.lock();
-                try {
-                    if (built != null) {
-                        for (StoredMessage stored : appendedMeanwhile) built.add(stored.logSequence(), stored.message());
-                        timelineIndex = built;
-                    }
-                    appendedDuringTimelineBuild = null;
-                } finally {
-                    writeLock.unlock();
-                }
-            }
-            return built;
-        }
+    IndexWriter indexes() {
+        return indexes;
     }
 
-    /** The timeline index of the log up to position {@code snapshot}. */
-    private TimelineIndex buildTimelineIndex(long snapshot, Map<Integer, FeedId> feedsById) {
-        TimelineIndex index = new TimelineIndex();
-        try (Connection connection = readers.getConnection(); Statement statement = connection.createStatement()) {
-            // Both walks read indexes: (msg_type, log_seq), and (author_id, seq), whose entries hold the row key log_seq.
-            // Positions past the snapshot may show up (they were committed since) and are left to the replay.
-            BitSet posts = new BitSet();
-            try (ResultSet rows = statement.executeQuery("SELECT log_seq FROM message WHERE msg_type = 'post'")) {
-                while (rows.next()) {
-                    long position = rows.getLong(1);
-                    if (position <= snapshot) posts.set(Math.toIntExact(position));
-                }
-            }
-            for (int position = posts.nextSetBit(0); position >= 0; position = posts.nextSetBit(position + 1)) {
-                index.addPublicPost(position);
-            }
-            try (ResultSet rows = statement.executeQuery("SELECT author_id, log_seq FROM message ORDER BY author_id, seq")) {
-                while (rows.next()) {
-                    long position = rows.getLong(2);
-                    if (position > snapshot) continue;
-                    index.addFeedPosition(feedsById.get(rows.getInt(1)), position, posts.get(Math.toIntExact(position)));
-                }
-            }
-        } catch (SQLException e) {
-            throw new StoreException("cannot build the timeline index: " + e.getMessage(), e);
+    ReentrantLock writeLock() {
+        return writeLock;
+    }
+
+    Map<Integer, FeedId> feedsById() {
+        Map<Integer, FeedId> feedsById = new HashMap<>();
+        heads.forEach((feed, head) -> feedsById.put(head.authorId(), feed));
+        return feedsById;
+    }
+
+    /** The messages at these log positions, in the order given. */
+    List<StoredMessage> atPositions(long[] positions, int count) {
+        Map<Long, Long> offsetByPosition = new HashMap<>();
+        List<Long> inH2 = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            IndexWriter.Entry pending = indexes.pendingAt(positions[i]);
+            if (pending != null) offsetByPosition.put(positions[i], pending.offset());
+            else inH2.add(positions[i]);
         }
-        for (StoredMessage about : query("SELECT log_seq, msg_key, received_ts, body FROM message WHERE msg_type = 'about' "
-                + "AND log_seq <= ? ORDER BY log_seq", statement -> statement.setLong(1, snapshot))) {
-            index.applyAbout(about.message());
+        if (!inH2.isEmpty()) {
+            StringBuilder sql = new StringBuilder("SELECT log_seq, log_offset FROM message WHERE log_seq IN (");
+            for (int i = 0; i < inH2.size(); i++) sql.append(i == 0 ? "?" : ",?");
+            sql.append(")");
+            for (long[] row : offsets(sql.toString(), statement -> {
+                for (int i = 0; i < inH2.size(); i++) statement.setLong(i + 1, inH2.get(i));
+            })) {
+                offsetByPosition.put(row[0], row[1]);
+            }
         }
-        return index;
+        List<StoredMessage> messages = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            Long offset = offsetByPosition.get(positions[i]);
+            if (offset != null) messages.add(read(offset));
+        }
+        return messages;
     }
 
     /** Where the database files are. */
@@ -796,29 +631,32 @@ public final class H2FeedStore implements FeedStore, Timelines {
         return directory;
     }
 
-    private interface Binder {
+    /** The log, for fsck. */
+    MessageLog log() {
+        return log;
+    }
+
+    JdbcConnectionPool readers() {
+        return readers;
+    }
+
+    interface Binder {
         void bind(PreparedStatement statement) throws SQLException;
     }
 
-    private interface RowMessage {
-        Message read(ResultSet rows) throws SQLException;
-    }
-
-    /** Rows of (log_seq, msg_key, received_ts, body, ...) as stored messages. */
-    private List<StoredMessage> query(String sql, Binder binder) {
-        return query(sql, binder, rows -> Message.fromStore(MessageId.of(rows.getBytes(2)),
-                new String(rows.getBytes(4), StandardCharsets.UTF_8)));
-    }
-
-    private List<StoredMessage> query(String sql, Binder binder, RowMessage rowMessage) {
+    /** Rows of numbers (log_seq, log_offset, ...) of a query. */
+    List<long[]> offsets(String sql, Binder binder) {
         checkOpen();
-        List<StoredMessage> result = new ArrayList<>();
+        List<long[]> result = new ArrayList<>();
         try (Connection connection = readers.getConnection();
              PreparedStatement statement = connection.prepareStatement(sql)) {
             binder.bind(statement);
             try (ResultSet rows = statement.executeQuery()) {
+                int columns = rows.getMetaData().getColumnCount();
                 while (rows.next()) {
-                    result.add(new StoredMessage(rows.getLong(1), rowMessage.read(rows), rows.getDouble(3)));
+                    long[] row = new long[columns];
+                    for (int i = 0; i < columns; i++) row[i] = rows.getLong(i + 1);
+                    result.add(row);
                 }
             }
         } catch (SQLException e) {
@@ -827,33 +665,13 @@ public final class H2FeedStore implements FeedStore, Timelines {
         return result;
     }
 
-    /**
-     * One page of a feed. Its messages parse their JSON only when asked: replication forwards the
-     * stored bytes as they are.
-     */
-    private List<StoredMessage> queryFeedPage(FeedId feed, int authorId, long fromSequence, int pageSize) {
-        return query(FEED_PAGE, statement -> {
-            statement.setInt(1, authorId);
-            statement.setLong(2, fromSequence);
-            statement.setInt(3, pageSize);
-        }, rows -> Message.fromStore(MessageId.of(rows.getBytes(2)), feed, rows.getLong(5), rows.getBytes(4)));
-    }
-
-    private static void rollbackQuietly(Connection connection) {
-        try {
-            connection.rollback();
-        } catch (SQLException ignored) {
-            // the change already failed; its error is the one worth reporting
-        }
-    }
-
-    private void checkOpen() {
+    void checkOpen() {
         if (closed) throw new StoreException("the store in " + directory + " is closed");
     }
 
     /**
      * H2 never overwrites a page: it writes a new version and frees the old chunk only once all of it
-     * is garbage. Heavy appending leaves most of the file garbage; rewriting it whole at close is far
+     * is garbage. Heavy indexing leaves most of the file garbage; rewriting it whole at close is far
      * faster (seconds per million messages) than the incremental compaction H2 does while running.
      */
     private static boolean mostlyGarbage(Statement statement) throws SQLException {
@@ -871,17 +689,15 @@ public final class H2FeedStore implements FeedStore, Timelines {
         try {
             if (closed) return;
             closed = true;
-            if (ownIndexExecutor != null) ownIndexExecutor.shutdown();
-            // Waits for a batch being written; one still queued sees the store closed and does nothing.
-            synchronized (indexing) {
-                try (Statement statement = writer.createStatement()) {
-                    if (!unindexedKeys.isEmpty()) indexKeys(writer, nextLogSequence - 1);
-                    statement.execute(mostlyGarbage(statement) ? "SHUTDOWN COMPACT" : "SHUTDOWN");
-                } catch (SQLException e) {
-                    throw new StoreException("closing the store failed: " + e.getMessage(), e);
-                } finally {
-                    readers.dispose();
-                }
+            try (Statement statement = writer.createStatement()) {
+                indexes.close(); // waits for a batch being written and writes the rest
+                statement.execute(mostlyGarbage(statement) ? "SHUTDOWN COMPACT" : "SHUTDOWN");
+            } catch (SQLException e) {
+                throw new StoreException("closing the store failed: " + e.getMessage(), e);
+            } finally {
+                readers.dispose();
+                log.close();
+                StoreOpening.deleteQuietly(temporaryLog);
             }
         } finally {
             writeLock.unlock();

@@ -16,7 +16,8 @@ import java.util.function.LongConsumer;
  * Checks a store the way a peer would, from the data only: every feed re-validates from sequence 1 with
  * no gap (each signature, each link to the previous message), the store's idea of each feed's latest
  * message agrees with the feed, every message is found by its id, and the log holds exactly the feeds'
- * messages. Reads only; works on a store in use.
+ * messages. Of an {@link H2FeedStore} also every log record's CRC, and that its indexes agree with its log.
+ * Reads only; works on a store in use.
  */
 public final class StoreCheck {
     /** At most this many problems are listed; the rest are counted. */
@@ -63,6 +64,7 @@ public final class StoreCheck {
             }
             forks += store.forks(summary.feed()).size();
         }
+        if (store instanceof H2FeedStore logged) LogIndexCheck.run(logged, this::problem);
         long counted = store.messageCount();
         if (counted != messages) {
             problem(null, 0, "the log counts " + counted + " messages but the feeds hold " + messages);
@@ -75,6 +77,22 @@ public final class StoreCheck {
     private long checkFeed(FeedStore.FeedSummary summary, long countedBefore, LongConsumer progress) {
         FeedId feed = summary.feed();
         FeedWalk walk = new FeedWalk();
+        try {
+            walkFeed(feed, walk, countedBefore, progress);
+        } catch (StoreException e) {
+            // A message that cannot be read ends the walk; what follows it cannot be verified anyway.
+            problem(feed, walk.state == null ? 1 : walk.state.sequence() + 1, "cannot be read: " + e.getMessage());
+            walk.broken = true;
+        }
+        if (walk.state != null && !walk.broken
+                && (summary.latestSequence() != walk.state.sequence() || !walk.state.id().equals(summary.latest()))) {
+            problem(feed, 0, "the store records the latest message as " + summary.latestSequence() + " " + summary.latest()
+                    + " but the feed ends at " + walk.state.sequence() + " " + walk.state.id());
+        }
+        return walk.count;
+    }
+
+    private void walkFeed(FeedId feed, FeedWalk walk, long countedBefore, LongConsumer progress) {
         store.forEachInFeed(feed, 1, 0, stored -> {
             Message message = stored.message();
             walk.count++;
@@ -102,12 +120,6 @@ public final class StoreCheck {
                 problem(feed, message.sequence(), "not found by its id " + message.key());
             }
         });
-        if (walk.state != null && !walk.broken
-                && (summary.latestSequence() != walk.state.sequence() || !walk.state.id().equals(summary.latest()))) {
-            problem(feed, 0, "the store records the latest message as " + summary.latestSequence() + " " + summary.latest()
-                    + " but the feed ends at " + walk.state.sequence() + " " + walk.state.id());
-        }
-        return walk.count;
     }
 
     private static final class FeedWalk {

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The file-backed H2 feed store: append-only, forks recorded, nothing acknowledged lost on reopen. */
 class H2FeedStoreTest {
@@ -80,6 +81,18 @@ class H2FeedStoreTest {
             Message next = store.publish(ALICE, post("after reopen"), SignCap.NONE);
             assertThat(next.sequence()).isEqualTo(4);
             assertThat(next.previous()).isEqualTo(feed.get(2).key());
+        }
+    }
+
+    @Test
+    void aStoreOpenAlreadyIsNotOpenedASecondTime() {
+        try (H2FeedStore store = H2FeedStore.open(dir)) {
+            assertThatThrownBy(() -> H2FeedStore.open(dir)).isInstanceOf(StoreException.class)
+                    .hasMessage("the store in " + dir + " is in use by another conch process");
+            store.append(chain(ALICE, 1)); // the first is unharmed
+        }
+        try (H2FeedStore store = H2FeedStore.open(dir)) {
+            assertThat(store.messageCount()).isEqualTo(1);
         }
     }
 
@@ -152,7 +165,7 @@ class H2FeedStoreTest {
     @Test
     void messagesAreFoundByIdBeforeAndAfterTheirIdsAreIndexedAndAfterACrash() {
         List<Message> feed = chain(ALICE, 25);
-        try (H2FeedStore store = H2FeedStore.open(dir, false, 10)) {
+        try (H2FeedStore store = H2FeedStore.open(StoreOptions.at(dir).withBatches(StoreOptions.DEFAULT_INDEX_BATCH, 10))) {
             store.append(feed.subList(0, 12)); // 12 ids: indexed in one batch
             store.append(feed.subList(12, 15)); // 3 ids: held in memory
             for (Message message : feed.subList(0, 15)) {
@@ -161,7 +174,7 @@ class H2FeedStoreTest {
             assertThat(store.get(feed.get(20).key())).isEmpty();
         }
         // Reopened, ids never indexed are found again from the log.
-        try (H2FeedStore store = H2FeedStore.open(dir, false, 10)) {
+        try (H2FeedStore store = H2FeedStore.open(StoreOptions.at(dir).withBatches(StoreOptions.DEFAULT_INDEX_BATCH, 10))) {
             store.append(feed.subList(15, 25));
             for (Message message : feed) {
                 assertThat(store.get(message.key())).as("seq %d", message.sequence())
@@ -174,7 +187,7 @@ class H2FeedStoreTest {
     void appendsGoOnWhileABatchOfIdsWaitsForTheIndexThreadAndEveryIdIsFoundThroughout() throws Exception {
         List<Message> feed = chain(ALICE, 30);
         List<Runnable> indexThread = new ArrayList<>();
-        try (H2FeedStore store = H2FeedStore.open(dir, false, 10, indexThread::add)) {
+        try (H2FeedStore store = H2FeedStore.open(StoreOptions.at(dir).withBatches(StoreOptions.DEFAULT_INDEX_BATCH, 10).withIndexExecutor(indexThread::add))) {
             store.append(feed.subList(0, 12)); // 12 ids: a batch is due, and waits for the index thread
             assertThat(indexThread).hasSize(1);
             assertThat(store.append(feed.subList(12, 25)).outcomes()).extracting(AppendResult.Outcome::status)
@@ -199,7 +212,7 @@ class H2FeedStoreTest {
     void aBatchStillQueuedWhenTheStoreClosesDoesNothingAndCloseIndexesEveryId() throws Exception {
         List<Message> feed = chain(ALICE, 12);
         List<Runnable> indexThread = new ArrayList<>();
-        try (H2FeedStore store = H2FeedStore.open(dir, false, 10, indexThread::add)) {
+        try (H2FeedStore store = H2FeedStore.open(StoreOptions.at(dir).withBatches(StoreOptions.DEFAULT_INDEX_BATCH, 10).withIndexExecutor(indexThread::add))) {
             store.append(feed);
         }
         assertThat(idsIndexed()).isEqualTo(12);

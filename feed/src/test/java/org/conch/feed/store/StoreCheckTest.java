@@ -8,15 +8,18 @@ import org.conch.feed.SignCap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32C;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.conch.feed.store.H2FeedStoreTest.chain;
@@ -74,21 +77,56 @@ class StoreCheckTest {
         assertThat(report.forks()).isEqualTo(1);
     }
 
-    @Test
-    void aMissingMessageIsReportedAtItsSequenceOnceAndAsAHoleInTheLog() throws Exception {
-        fill();
-        sql("DELETE FROM message WHERE msg_key = ?", alices.get(2).key().bytes());
-        StoreCheck.Report report = check();
-        assertThat(report.problems()).extracting(Object::toString)
-                .containsExactly(ALICE.id() + ":3: missing: the next stored message is 4",
-                        "store: the log counts 9 messages but the feeds hold 8");
+    private long logOffsetOf(Message message) throws Exception {
+        try (Connection connection = DriverManager.getConnection(H2FeedStore.fileUrl(dir), "conch", "");
+             PreparedStatement query = connection.prepareStatement("SELECT log_offset FROM message WHERE msg_key = ?")) {
+            query.setBytes(1, message.key().bytes());
+            try (var rows = query.executeQuery()) {
+                assertThat(rows.next()).isTrue();
+                return rows.getLong(1);
+            }
+        }
+    }
+
+    private Path segment() {
+        return StoreOpening.logDirectory(dir).resolve("00000000000000000000.log");
+    }
+
+    /** Rewrites the JSON of the log record at {@code offset} (same length) with a CRC that matches it. */
+    private void rewriteRecord(long offset, String from, String to) throws Exception {
+        try (FileChannel channel = FileChannel.open(segment(), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer frame = ByteBuffer.allocate(MessageLog.FRAME_BYTES);
+            channel.read(frame, offset);
+            ByteBuffer payload = ByteBuffer.allocate(frame.getInt(0));
+            channel.read(payload, offset + MessageLog.FRAME_BYTES);
+            String json = new String(payload.array(), MessageLog.PAYLOAD_HEADER_BYTES, payload.capacity() - MessageLog.PAYLOAD_HEADER_BYTES,
+                    StandardCharsets.UTF_8);
+            byte[] changed = json.replace(from, to).getBytes(StandardCharsets.UTF_8);
+            assertThat(changed).hasSize(payload.capacity() - MessageLog.PAYLOAD_HEADER_BYTES);
+            System.arraycopy(changed, 0, payload.array(), MessageLog.PAYLOAD_HEADER_BYTES, changed.length);
+            CRC32C crc = new CRC32C();
+            crc.update(payload.array());
+            frame.putInt(4, (int) crc.getValue());
+            channel.write(frame.rewind(), offset);
+            channel.write(payload.rewind(), offset + MessageLog.FRAME_BYTES);
+        }
     }
 
     @Test
-    void aMessageWhoseStoredBytesChangedNoLongerValidates() throws Exception {
+    void aDroppedIndexRowIsReportedAtItsSequenceAndAsAHoleInTheFeed() throws Exception {
         fill();
-        String tampered = alices.get(3).compactJson().replace("message 4", "message 4!");
-        sql("UPDATE message SET body = ? WHERE msg_key = ?", tampered.getBytes(StandardCharsets.UTF_8), alices.get(3).key().bytes());
+        sql("DELETE FROM message WHERE msg_key = ?", alices.get(2).key().bytes());
+        StoreCheck.Report report = check();
+        assertThat(report.problems()).extracting(Object::toString).satisfiesExactly(
+                problem -> assertThat(problem).isEqualTo(ALICE.id() + ":3: missing: the next stored message is 4"),
+                problem -> assertThat(problem).startsWith(ALICE.id() + ":3: logged at position 3 (offset ").endsWith("but missing from the index"),
+                problem -> assertThat(problem).isEqualTo("store: the log counts 9 messages but the feeds hold 8"));
+    }
+
+    @Test
+    void aMessageWhoseLoggedBytesChangedUnderAGoodCrcNoLongerValidates() throws Exception {
+        fill();
+        rewriteRecord(logOffsetOf(alices.get(3)), "message 4", "message 5");
         StoreCheck.Report report = check();
         assertThat(report.problemCount()).isEqualTo(1);
         StoreCheck.Problem problem = report.problems().get(0);
@@ -98,14 +136,30 @@ class StoreCheckTest {
     }
 
     @Test
+    void aLogRecordThatFailsItsCrcIsReportedAtItsFeedAndSequence() throws Exception {
+        fill();
+        long offset = logOffsetOf(alices.get(3));
+        try (FileChannel channel = FileChannel.open(segment(), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.wrap("X".getBytes(StandardCharsets.UTF_8)), offset + MessageLog.FRAME_BYTES + MessageLog.PAYLOAD_HEADER_BYTES + 5);
+        }
+        StoreCheck.Report report = check();
+        assertThat(report.healthy()).isFalse();
+        assertThat(report.problems()).extracting(Object::toString)
+                .contains(ALICE.id() + ":4: its log record at offset " + offset + " is damaged: the record's CRC does not match")
+                .anySatisfy(problem -> assertThat(problem).startsWith(ALICE.id() + ":4: cannot be read"));
+    }
+
+    @Test
     void aLostIdIndexIsReportedAndRebuiltFromTheLog() throws Exception {
         fill();
         sql("DELETE FROM message_key");
         sql("UPDATE store_state SET num = 1000 WHERE name = 'keys_indexed_through'"); // claims every id is indexed
         sql("DELETE FROM reply");
         StoreCheck.Report broken = check();
-        assertThat(broken.problemCount()).isEqualTo(9);
-        assertThat(broken.problems()).allSatisfy(problem -> assertThat(problem.what()).startsWith("not found by its id"));
+        assertThat(broken.problemCount()).isEqualTo(10);
+        assertThat(broken.problems()).filteredOn(problem -> problem.what().startsWith("not found by its id")).hasSize(9);
+        assertThat(broken.problems()).filteredOn(problem -> problem.what().startsWith("a reply to " + alices.get(0).key()))
+                .singleElement().satisfies(problem -> assertThat(problem.feed()).isEqualTo(BOB.id().toString()));
 
         StoreRepair.Result repaired = StoreRepair.rebuildIndexes(dir, read -> { });
         assertThat(repaired.messagesRead()).isEqualTo(9);
@@ -118,15 +172,18 @@ class StoreCheckTest {
     }
 
     @Test
-    void theFeedsHeadDisagreeingWithTheFeedIsReported() throws Exception {
+    void aDroppedNewestIndexRowIsReportedAndTheRepairPutsItBack() throws Exception {
         fill();
-        // the newest message of Bob's feed gone from the log, as a torn write could leave it
-        try (Connection connection = DriverManager.getConnection(H2FeedStore.fileUrl(dir), "conch", "");
-             Statement statement = connection.createStatement()) {
-            statement.execute("DELETE FROM message WHERE log_seq = (SELECT MAX(log_seq) FROM message)");
-        }
+        // the newest message of Bob's feed gone from the index: the log still holds it
+        sql("DELETE FROM message WHERE log_seq = (SELECT MAX(log_seq) FROM message)");
         StoreCheck.Report report = check();
-        assertThat(report.problems()).isEmpty(); // the store's head comes from the log itself: nothing to disagree with
-        assertThat(report.messages()).isEqualTo(8);
+        assertThat(report.problems()).extracting(Object::toString).satisfiesExactly(
+                problem -> assertThat(problem).startsWith(BOB.id() + ":4: logged at position 9 (offset "),
+                problem -> assertThat(problem).isEqualTo("store: the log counts 9 messages but the feeds hold 8"));
+
+        StoreRepair.rebuildIndexes(dir, read -> { });
+        StoreCheck.Report repaired = check();
+        assertThat(repaired.problems()).isEmpty();
+        assertThat(repaired.messages()).isEqualTo(9);
     }
 }

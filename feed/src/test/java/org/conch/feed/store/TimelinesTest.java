@@ -31,7 +31,7 @@ class TimelinesTest {
 
     @Test
     void homeTimelineMergesTheGivenFeedsNewestFirstAndPagesWithoutGapsOrRepeats() {
-        try (H2FeedStore store = H2FeedStore.open(dir, true)) {
+        try (H2FeedStore store = H2FeedStore.open(StoreOptions.inMemoryStore())) {
             List<Message> expected = new ArrayList<>();
             for (int round = 0; round < 7; round++) {
                 expected.add(store.publish(ALICE, post("alice " + round), SignCap.NONE));
@@ -58,7 +58,7 @@ class TimelinesTest {
 
     @Test
     void postsLeaveOutOtherTypesAndAllKeepsThem() {
-        try (H2FeedStore store = H2FeedStore.open(dir, true)) {
+        try (H2FeedStore store = H2FeedStore.open(StoreOptions.inMemoryStore())) {
             Message post = store.publish(ALICE, post("hello"), SignCap.NONE);
             Message contact = store.publish(ALICE, Map.of("type", "contact", "contact", BOB.id().toString(), "following", true), SignCap.NONE);
             Message vote = store.publish(ALICE, Map.of("type", "vote", "vote", Map.of("link", post.key().toString(), "value", 1.0)), SignCap.NONE);
@@ -91,7 +91,7 @@ class TimelinesTest {
 
     @Test
     void appendsWhileTheIndexIsBuiltAreInItAfterwards() throws Exception {
-        try (H2FeedStore store = H2FeedStore.open(dir, true)) {
+        try (H2FeedStore store = H2FeedStore.open(StoreOptions.inMemoryStore())) {
             for (int batch = 0; batch < 10; batch++) {
                 List<Object> contents = new ArrayList<>();
                 for (int i = 0; i < 500; i++) contents.add(post("alice " + batch + "/" + i));
@@ -128,7 +128,7 @@ class TimelinesTest {
 
     @Test
     void unknownFeedsAndAnEmptyStoreGiveEmptyPages() {
-        try (H2FeedStore store = H2FeedStore.open(dir, true)) {
+        try (H2FeedStore store = H2FeedStore.open(StoreOptions.inMemoryStore())) {
             assertThat(store.homeTimeline(Set.of(ALICE.id()), Kind.POSTS, Timelines.NEWEST, 50).messages()).isEmpty();
             assertThat(store.publicTimeline(Kind.ALL, Timelines.NEWEST, 50).messages()).isEmpty();
             assertThat(store.publicTimeline(Kind.POSTS, Timelines.NEWEST, 50).hasMore()).isFalse();
@@ -138,7 +138,7 @@ class TimelinesTest {
 
     @Test
     void repliesComeOldestFirstInPages() {
-        try (H2FeedStore store = H2FeedStore.open(dir, true)) {
+        try (H2FeedStore store = H2FeedStore.open(StoreOptions.inMemoryStore())) {
             Message root = store.publish(ALICE, post("root"), SignCap.NONE);
             List<MessageId> replies = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
@@ -157,7 +157,7 @@ class TimelinesTest {
 
     @Test
     void theLatestSelfAssignedAboutWinsAndOthersNamesAreTheFallback() {
-        try (H2FeedStore store = H2FeedStore.open(dir, true)) {
+        try (H2FeedStore store = H2FeedStore.open(StoreOptions.inMemoryStore())) {
             store.publish(BOB, about(ALICE.id(), "name", "bob's name for alice"), SignCap.NONE);
             assertThat(store.about(ALICE.id()).name()).isEqualTo("bob's name for alice");
 

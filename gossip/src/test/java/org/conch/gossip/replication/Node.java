@@ -6,10 +6,10 @@ import org.conch.feed.Identity;
 import org.conch.feed.Message;
 import org.conch.feed.SignCap;
 import org.conch.feed.store.H2FeedStore;
+import org.conch.feed.store.StoreOptions;
 import org.conch.feed.store.StoredMessage;
 import org.conch.gossip.muxrpc.MethodRegistry;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -49,7 +49,7 @@ final class Node implements AutoCloseable {
     /** A node whose registry is left to the test. */
     static Node bare(String name, int seed, Executor workers) {
         Identity identity = identity(seed);
-        H2FeedStore store = H2FeedStore.open(Path.of("unused"), true);
+        H2FeedStore store = H2FeedStore.open(StoreOptions.inMemoryStore());
         ReplicationService service = ReplicationService.start(store,
                 ReplicationConfig.of(identity.id(), SignCap.NONE, workers));
         service.ready().join();

@@ -18,9 +18,11 @@ import java.util.Map;
         description = {
                 "Reads every stored feed from sequence 1 and validates it as a peer would (signatures, the chain of "
                         + "previous links, no gap), checks that each message is found by its id and that the store's "
-                        + "record of each feed's latest message agrees, and counts the recorded forks. Prints each "
+                        + "record of each feed's latest message agrees, that every record of the message log passes its "
+                        + "CRC and that the indexes agree with the log, and counts the recorded forks. Prints each "
                         + "problem with its feed and sequence; exit status 0 when there is none, 1 when there are.",
-                "--repair first rebuilds what the store derives from its log (the id and thread indexes), then checks. "
+                "--repair first rebuilds what the store derives from its message log (every index: positions, ids, "
+                        + "threads, types), then checks. "
                         + "Messages missing from or damaged in the log itself cannot be rebuilt from it: replicate those "
                         + "feeds again from a peer.",
                 "Needs the server for this data directory stopped. Progress goes to stderr."})
@@ -43,7 +45,7 @@ final class FsckCommand extends VerbCommand {
                     read -> err().printf(Locale.ROOT, "conch: re-indexed %,d messages%n", read));
             result.put("repaired", true);
             result.put("repliesIndexed", (double) repaired.repliesIndexed());
-            if (!json()) out().printf(Locale.ROOT, "rebuilt the id and thread indexes from %,d messages%n", repaired.messagesRead());
+            if (!json()) out().printf(Locale.ROOT, "rebuilt the indexes from %,d logged messages%n", repaired.messagesRead());
         }
         StoreCheck.Report report;
         try (H2FeedStore store = data.openStore()) {

@@ -334,6 +334,23 @@ class ConchCommandTest {
     }
 
     @Test
+    void fsck_names_a_damaged_log_record_by_feed_and_sequence() throws IOException {
+        String id = initDefault();
+        assertThat(conch("publish", "--data", data.toString(), "--type", "post", "--text", "one").exitCode()).isZero();
+        assertThat(conch("publish", "--data", data.toString(), "--type", "post", "--text", "two").exitCode()).isZero();
+        Path segment = data.resolve("store").resolve("log").resolve("00000000000000000000.log");
+        Files.write(segment, flipped(Files.readAllBytes(segment), 60)); // in the first of the two records
+        Run fsck = conch("fsck", "--data", data.toString());
+        assertThat(fsck.exitCode()).isEqualTo(1);
+        assertThat(fsck.out()).contains(id + ":1: its log record at offset 0 is damaged: the record's CRC does not match");
+    }
+
+    private static byte[] flipped(byte[] bytes, int at) {
+        bytes[at] ^= 0x5a;
+        return bytes;
+    }
+
+    @Test
     void status_without_a_server_shows_the_identity_and_the_store() {
         String id = initDefault();
         Run status = conch("status", "--data", data.toString());
