@@ -1,6 +1,6 @@
 package org.conch.gossip.boxstream;
 
-import org.conch.gossip.crypto.SecretBox;
+import org.conch.feed.crypto.SecretBox;
 
 /**
  * The box-stream wire format (protocol.md §3). Each direction has a 32-byte key and a 24-byte

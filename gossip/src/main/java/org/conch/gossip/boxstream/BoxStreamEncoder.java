@@ -1,6 +1,6 @@
 package org.conch.gossip.boxstream;
 
-import org.conch.gossip.crypto.SecretBox;
+import org.conch.feed.crypto.SecretBox;
 
 import java.util.Arrays;
 

@@ -6,7 +6,7 @@ import org.conch.feed.json.CanonicalJson;
 import org.conch.feed.json.Json;
 import org.conch.feed.json.JsonException;
 import org.conch.feed.ref.MultiserverAddress;
-import org.conch.gossip.crypto.SecretBox;
+import org.conch.feed.crypto.SecretBox;
 import org.conch.gossip.shs.SecretHandshake;
 
 import java.nio.charset.StandardCharsets;

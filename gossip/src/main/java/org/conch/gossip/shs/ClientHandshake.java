@@ -2,9 +2,9 @@ package org.conch.gossip.shs;
 
 import org.conch.feed.Ed25519;
 import org.conch.feed.Identity;
-import org.conch.gossip.crypto.CryptoException;
-import org.conch.gossip.crypto.Curve25519;
-import org.conch.gossip.crypto.SecretBox;
+import org.conch.feed.crypto.CryptoException;
+import org.conch.feed.crypto.Curve25519;
+import org.conch.feed.crypto.SecretBox;
 
 import java.security.SecureRandom;
 import java.util.Arrays;

@@ -1,10 +1,10 @@
 package org.conch.gossip.shs;
 
-import org.conch.gossip.crypto.CryptoException;
-import org.conch.gossip.crypto.Curve25519;
-import org.conch.gossip.crypto.Hmac;
-import org.conch.gossip.crypto.SecretBox;
-import org.conch.gossip.crypto.Sha256;
+import org.conch.feed.crypto.CryptoException;
+import org.conch.feed.crypto.Curve25519;
+import org.conch.feed.crypto.Hmac;
+import org.conch.feed.crypto.SecretBox;
+import org.conch.feed.crypto.Sha256;
 
 import java.util.Arrays;
 

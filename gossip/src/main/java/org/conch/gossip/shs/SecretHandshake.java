@@ -1,7 +1,7 @@
 package org.conch.gossip.shs;
 
-import org.conch.gossip.crypto.Hmac;
-import org.conch.gossip.crypto.SecretBox;
+import org.conch.feed.crypto.Hmac;
+import org.conch.feed.crypto.SecretBox;
 
 import java.util.HexFormat;
 

@@ -10,7 +10,7 @@ import net.jqwik.api.statistics.Statistics;
 import org.conch.feed.testing.Fuzz;
 import org.conch.feed.testing.FuzzSeeds;
 import org.conch.feed.testing.Mutations;
-import org.conch.gossip.crypto.Sha256;
+import org.conch.feed.crypto.Sha256;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

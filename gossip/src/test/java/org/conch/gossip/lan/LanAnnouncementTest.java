@@ -4,7 +4,7 @@ import org.conch.feed.Identity;
 import org.conch.feed.json.CanonicalJson;
 import org.conch.feed.json.Json;
 import org.conch.feed.ref.MultiserverAddress;
-import org.conch.gossip.crypto.SecretBox;
+import org.conch.feed.crypto.SecretBox;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

@@ -6,10 +6,10 @@ import net.jqwik.api.Tuple;
 import org.conch.feed.Identity;
 import org.conch.feed.testing.FuzzSeeds;
 import org.conch.feed.testing.Mutations;
-import org.conch.gossip.crypto.Curve25519;
-import org.conch.gossip.crypto.Hmac;
-import org.conch.gossip.crypto.SecretBox;
-import org.conch.gossip.crypto.Sha256;
+import org.conch.feed.crypto.Curve25519;
+import org.conch.feed.crypto.Hmac;
+import org.conch.feed.crypto.SecretBox;
+import org.conch.feed.crypto.Sha256;
 
 import java.util.HexFormat;
 import java.util.List;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.conch.feed.Identity;
 import org.conch.feed.testing.Vectors;
-import org.conch.gossip.crypto.Curve25519;
+import org.conch.feed.crypto.Curve25519;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -85,7 +85,7 @@ class PythonSecretHandshakeVectorsTest {
         assertThat(Curve25519.sharedSecret(serverEphemeral().secretKey(), bytes("client_ephemeral_pk"))).isEqualTo(ab);
         byte[] secret3 = KeySchedule.secret3(networkKey(), ab, aB, Ab);
         assertThat(secret3).as("box secret").isEqualTo(bytes("box_secret_sha256_K_ab_aB_Ab"));
-        assertThat(org.conch.gossip.crypto.Sha256.hash(secret3)).as("shared secret")
+        assertThat(org.conch.feed.crypto.Sha256.hash(secret3)).as("shared secret")
                 .isEqualTo(bytes("shared_secret_sha256_box_secret"));
         assertThat(client().sign(KeySchedule.clientSignedMessage(networkKey(), bytes("server_longterm_pk"), ab)))
                 .as("sigA").isEqualTo(bytes("detached_signature_A"));

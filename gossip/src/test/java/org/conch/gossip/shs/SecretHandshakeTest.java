@@ -3,7 +3,7 @@ package org.conch.gossip.shs;
 import org.conch.feed.Identity;
 import org.conch.gossip.boxstream.BoxStreamDecoder;
 import org.conch.gossip.boxstream.BoxStreamEncoder;
-import org.conch.gossip.crypto.Hmac;
+import org.conch.feed.crypto.Hmac;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 

@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.conch.feed.Ed25519;
 import org.conch.feed.Identity;
 import org.conch.feed.testing.Vectors;
-import org.conch.gossip.crypto.Curve25519;
-import org.conch.gossip.crypto.Hmac;
-import org.conch.gossip.crypto.SecretBox;
-import org.conch.gossip.crypto.Sha256;
+import org.conch.feed.crypto.Curve25519;
+import org.conch.feed.crypto.Hmac;
+import org.conch.feed.crypto.SecretBox;
+import org.conch.feed.crypto.Sha256;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 

@@ -1,4 +1,4 @@
-package org.conch.gossip.crypto;
+package org.conch.feed.crypto;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,4 +1,4 @@
-package org.conch.gossip.crypto;
+package org.conch.feed.crypto;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package org.conch.gossip.crypto;
+package org.conch.feed.crypto;
 
 /** Argument checks shared by the primitives: a wrong key size is a programming error, not a peer's. */
 final class Checks {

@@ -1,4 +1,4 @@
-package org.conch.gossip.crypto;
+package org.conch.feed.crypto;
 
 import org.bouncycastle.math.ec.rfc7748.X25519;
 import org.bouncycastle.math.ec.rfc7748.X25519Field;

@@ -1,4 +1,4 @@
-package org.conch.gossip.crypto;
+package org.conch.feed.crypto;
 
 import org.bouncycastle.crypto.engines.XSalsa20Engine;
 import org.bouncycastle.crypto.macs.Poly1305;

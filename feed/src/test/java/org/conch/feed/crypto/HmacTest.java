@@ -1,4 +1,4 @@
-package org.conch.gossip.crypto;
+package org.conch.feed.crypto;
 
 import org.junit.jupiter.api.Test;
 
