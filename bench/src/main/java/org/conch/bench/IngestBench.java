@@ -36,6 +36,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -363,17 +364,15 @@ public final class IngestBench {
         Path store = Files.createTempDirectory(work, "ingest-store-");
         ExecutorService pool = Executors.newFixedThreadPool(threads, named("ingest-validate"));
         ExecutorService writer = Executors.newSingleThreadExecutor(named("ingest-append"));
-        com.sun.management.OperatingSystemMXBean os =
-                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        long cpuBefore = os.getProcessCpuTime();
+        long cpuBefore = processCpu();
         long t0 = System.nanoTime();
         try (H2FeedStore feedStore = H2FeedStore.open(store)) {
-            List<Future<Message>> validating = new ArrayList<>(messages);
-            List<Future<AppendResult>> appends = new ArrayList<>();
+            // Only what is in flight is held, as in a connection: a message is dropped once appended.
+            ArrayDeque<Future<Message>> validating = new ArrayDeque<>();
+            AtomicInteger stored = new AtomicInteger();
             BoxStreamDecoder decoder = new BoxStreamDecoder(recording.key(), recording.nonce());
             PacketDecoder packets = new PacketDecoder();
             byte[] bytes = recording.bytes();
-            int[] appended = {0};
             for (int at = 0; at < bytes.length; at += READ_SIZE) {
                 decoder.feed(ByteBuffer.wrap(bytes, at, Math.min(READ_SIZE, bytes.length - at)),
                         frame -> packets.feed(frame, 0, frame.length, packet -> {
@@ -383,33 +382,42 @@ public final class IngestBench {
                             }
                         }));
                 // Hands on each run of validated messages, in order, as the ingest pipeline does.
-                appended[0] = handOn(validating, appended[0], feedStore, writer, appends, false);
+                handOn(validating, feedStore, writer, stored, false);
             }
-            handOn(validating, appended[0], feedStore, writer, appends, true);
-            for (Future<AppendResult> append : appends) append.get();
+            handOn(validating, feedStore, writer, stored, true);
+            writer.shutdown();
+            if (!writer.awaitTermination(10, java.util.concurrent.TimeUnit.MINUTES) || stored.get() != messages) {
+                throw new IllegalStateException("the store took " + stored.get() + " of " + messages + " messages");
+            }
         } finally {
             pool.shutdown();
-            writer.shutdown();
+            writer.shutdownNow();
         }
         long wall = System.nanoTime() - t0;
-        long spent = os.getProcessCpuTime() - cpuBefore;
+        long spent = processCpu() - cpuBefore;
         FeedBench.deleteTree(store);
         return new Overlapped(spent, wall, messages);
     }
 
-    /** Queues appends of the validated messages from {@code from} on; all of them when {@code all}. */
-    private static int handOn(List<Future<Message>> validating, int from, H2FeedStore store, ExecutorService writer,
-                              List<Future<AppendResult>> appends, boolean all) throws Exception {
-        int next = from;
-        while (next < validating.size()) {
-            int end = Math.min(validating.size(), next + ReplicationConfig.APPEND_BATCH_SIZE);
-            if (!all && (end - next < ReplicationConfig.APPEND_BATCH_SIZE || !validating.get(end - 1).isDone())) break;
-            List<Message> batch = new ArrayList<>(end - next);
-            for (int i = next; i < end; i++) batch.add(validating.get(i).get());
-            appends.add(writer.submit(() -> store.append(batch)));
-            next = end;
+    /** Queues appends of the validated messages at the head of {@code validating}; all of them when {@code all}. */
+    private static void handOn(ArrayDeque<Future<Message>> validating, H2FeedStore store, ExecutorService writer,
+                               AtomicInteger stored, boolean all) throws Exception {
+        while (!validating.isEmpty()) {
+            int size = Math.min(validating.size(), ReplicationConfig.APPEND_BATCH_SIZE);
+            if (!all && (size < ReplicationConfig.APPEND_BATCH_SIZE || !firstDone(validating, size))) break;
+            List<Message> batch = new ArrayList<>(size);
+            for (int i = 0; i < size; i++) batch.add(validating.poll().get());
+            writer.execute(() -> {
+                AppendResult result = store.append(batch);
+                stored.addAndGet((int) result.outcomes().stream().filter(o -> o.status() == AppendResult.Status.STORED).count());
+            });
         }
-        return next;
+    }
+
+    private static boolean firstDone(ArrayDeque<Future<Message>> validating, int count) {
+        java.util.Iterator<Future<Message>> head = validating.iterator();
+        for (int i = 0; i < count; i++) if (!head.next().isDone()) return false;
+        return true;
     }
 
     // --------------------------------------------------------------------------------------------- helpers
