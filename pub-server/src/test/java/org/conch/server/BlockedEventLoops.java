@@ -27,7 +27,7 @@ import java.util.stream.Collectors;
  */
 public final class BlockedEventLoops implements AfterEachCallback, AfterAllCallback {
     /** Well above anything an event loop does in a test (a page rendered, a frame decoded), even on a busy machine. */
-    static final long MAX_EVENT_LOOP_MILLIS = 400;
+    static final long MAX_EVENT_LOOP_MILLIS = 500;
     private static final long CHECK_INTERVAL_MILLIS = 100;
     private static final Logger LOG = LoggerFactory.getLogger(BlockedEventLoops.class);
 
