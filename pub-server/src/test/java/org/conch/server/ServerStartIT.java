@@ -1,15 +1,17 @@
 package org.conch.server;
 
-import org.conch.feed.store.H2FeedStore;
 import org.conch.server.InProcessConch.Run;
 import org.conch.server.config.DataDirectory;
+import org.conch.server.interop.ConchProcess;
 import org.conch.server.config.ServerException;
+import org.conch.server.invite.InviteStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,6 +27,8 @@ class ServerStartIT {
 
     @TempDir
     Path data;
+    @TempDir
+    Path logs;
 
     @Test
     void aStartThatFailsAfterTheStoreOpenedClosesTheStoreAgain() throws Exception {
@@ -37,11 +41,21 @@ class ServerStartIT {
                     .hasMessageStartingWith("HTTP port " + port + " on 127.0.0.1 is in use");
         }
 
-        H2FeedStore reopened = new DataDirectory(data).openStore(); // fails while the failed start still holds it
-        reopened.close();
+        storeOpensInAnotherProcess();
         try (ConchServer started = loops.start(localConfig(data), new DataDirectory(data))) {
             assertThat(started.httpPort()).isPositive();
         }
+    }
+
+    @Test
+    void aStartThatFailsWhileWiringTheServerClosesTheStoreAgain() throws Exception {
+        initialise(data);
+        Files.writeString(data.resolve(InviteStore.DIRECTORY), "a file where the invites' directory belongs");
+
+        assertThatThrownBy(() -> loops.start(localConfig(data), new DataDirectory(data)))
+                .hasMessageContaining("cannot create the invites directory");
+
+        storeOpensInAnotherProcess();
     }
 
     @Test
@@ -55,7 +69,11 @@ class ServerStartIT {
             assertThat(serve.exit()).isEqualTo(1);
             assertThat(serve.err()).isEqualTo("conch: gossip port " + port + " on 127.0.0.1 is in use\n");
         }
-        H2FeedStore reopened = new DataDirectory(data).openStore();
-        reopened.close();
+        storeOpensInAnotherProcess();
+    }
+
+    /** H2 locks a store's files against other processes (in this JVM it would just share them): fsck fails while it is held. */
+    private void storeOpensInAnotherProcess() throws Exception {
+        new ConchProcess(logs).run("--data", data.toString(), "fsck");
     }
 }
