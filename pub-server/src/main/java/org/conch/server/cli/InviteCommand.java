@@ -10,7 +10,6 @@ import org.conch.feed.ref.InviteCode;
 import org.conch.feed.store.H2FeedStore;
 import org.conch.server.config.ServerConfig;
 import org.conch.server.invite.InviteAcceptor;
-import org.conch.server.invite.InviteEndpoint;
 import org.conch.server.invite.InviteLimits;
 import org.conch.server.invite.InviteReplies;
 import org.conch.server.invite.InviteStore;

@@ -57,8 +57,9 @@ public final class CoreRoutes implements ApiRoutes {
     @Override
     public void mount(Router router) {
         router.get("/health").handler(this::health);
-        router.get("/metrics").handler(context -> context.response()
-                .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.get()));
+        // on a worker: the JVM meters read /proc when scraped
+        router.get("/metrics").handler(context -> workers.run(metrics::get).onSuccess(text -> context.response()
+                .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text)).onFailure(context::fail));
         router.get("/api/whoami").handler(context -> HttpApi.json(context, 200, Map.of("id", identity.id().toString())));
         router.post("/api/publish").handler(this::publish);
         router.post("/api/contacts").handler(this::contact);
