@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -48,9 +49,13 @@ public final class BlockedEventLoops implements AfterEachCallback, AfterAllCallb
     }
 
     private void report(BlockedThreadEvent event) {
+        StackTraceElement[] stack = event.thread().getStackTrace();
+        // The stack is taken after the check: a loop already back waiting for I/O was slow (on a loaded machine, a
+        // thread waits for a core too), not blocked, and the stack could not say where anyway.
+        if (waitingForIo(stack)) return;
         String description = event.thread().getName() + " blocked for " + TimeUnit.NANOSECONDS.toMillis(event.duration())
                 + " ms (limit " + TimeUnit.NANOSECONDS.toMillis(event.maxExecTime()) + " ms), at\n\t"
-                + Arrays.stream(event.thread().getStackTrace()).map(String::valueOf).collect(Collectors.joining("\n\t"));
+                + Arrays.stream(stack).map(String::valueOf).collect(Collectors.joining("\n\t"));
         if (!(event.thread() instanceof VertxThread thread) || thread.isWorker()) {
             LOG.warn("{}", description);
             return;
@@ -59,6 +64,18 @@ public final class BlockedEventLoops implements AfterEachCallback, AfterAllCallb
             // the checker reports a blocked thread again at every check; its first report says where it was stuck
             if (blocked.stream().noneMatch(seen -> seen.startsWith(event.thread().getName() + " "))) blocked.add(description);
         }
+    }
+
+    /** An event loop between tasks: waiting in Netty's selector (near the top of its stack), with no Vert.x task below. */
+    private static boolean waitingForIo(StackTraceElement[] stack) {
+        boolean selecting = Arrays.stream(stack).limit(8).anyMatch(frame ->
+                frame.getClassName().startsWith("io.netty.channel.") && isSelectorWait(frame.getMethodName().toLowerCase(Locale.ROOT)));
+        boolean inTask = Arrays.stream(stack).anyMatch(frame -> frame.getClassName().startsWith("io.vertx."));
+        return selecting && !inTask;
+    }
+
+    private static boolean isSelectorWait(String method) {
+        return method.contains("select") || method.contains("epollwait"); // NIO, or Netty's native epoll transport
     }
 
     /** Whether an event loop has been reported blocked since the last check. */
