@@ -10,8 +10,8 @@ import org.conch.gossip.net.GossipConfig;
 import org.conch.gossip.net.GossipNode;
 import org.conch.gossip.net.PeerConnection;
 import org.conch.server.ConchServer;
-import org.conch.server.ServerConfig;
-import org.conch.server.cli.DataDirectory;
+import org.conch.server.config.ServerConfig;
+import org.conch.server.config.DataDirectory;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;

@@ -16,18 +16,24 @@ import org.conch.gossip.LogEvents;
 import org.conch.gossip.blobs.BlobHandlers;
 import org.conch.gossip.blobs.BlobService;
 import org.conch.gossip.muxrpc.MethodRegistry;
+import org.conch.gossip.net.AddressInUse;
 import org.conch.gossip.net.GossipNode;
 import org.conch.gossip.net.LanDiscovery;
 import org.conch.gossip.net.PeerConnection;
 import org.conch.gossip.replication.ReplicationConfig;
 import org.conch.gossip.replication.ReplicationHandlers;
 import org.conch.gossip.replication.ReplicationService;
-import org.conch.server.cli.DataDirectory;
+import org.conch.server.api.Failures;
+import org.conch.server.config.DataDirectory;
+import org.conch.server.config.ServerConfig;
+import org.conch.server.config.ServerException;
 import org.conch.server.http.ApiRoutes;
 import org.conch.server.http.BlobRoutes;
 import org.conch.server.http.CoreRoutes;
 import org.conch.server.http.HttpApi;
 import org.conch.server.http.InviteRoutes;
+import org.conch.server.http.Peers;
+import org.conch.server.http.Workers;
 import org.conch.server.invite.GuestMethods;
 import org.conch.server.invite.InviteRedeemer;
 import org.conch.server.invite.InviteStore;
@@ -45,6 +51,8 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,23 +64,29 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * A running conch peer for one data directory: the feed store, replication, the gossip node and the
- * HTTP API, wired together. {@link #start} brings it all up; {@link #close} takes it down in reverse.
+ * HTTP API, wired together. {@link #start} brings it all up; {@link #close} takes down what was brought up,
+ * last opened first, also when a start fails half-way.
  */
 public final class ConchServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConchServer.class);
     private static final long FIRST_RETRY_MS = 1_000;
     private static final long MAX_RETRY_MS = 60_000;
     private static final long START_TIMEOUT_SECONDS = 30;
+    private static final long CLOSE_TIMEOUT_SECONDS = 10;
     private static final long METRICS_REFRESH_MS = 5_000;
     /** About a second of one core when cold: enough for the JIT to compile the whole validation path. */
     private static final int VALIDATION_WARM_UP_ROUNDS = 3_000;
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
 
     private final ServerConfig config;
     private final DataDirectory dataDirectory;
     private final Identity identity;
+    /** What this server opened so far, each with how to close it; closed last opened first. */
+    private final Deque<Opened> opened = new ArrayDeque<>();
     private final H2FeedStore store;
     private final ExecutorService workers;
     /**
@@ -81,6 +95,8 @@ public final class ConchServer implements AutoCloseable {
      */
     private final ExecutorService validators;
     private final Vertx vertx;
+    /** The blocking calls of HTTP handlers: a named Vert.x pool, so that replies continue on the request's event loop. */
+    private final Workers httpWorkers;
     private final ReplicationService replication;
     private final BlobStore blobStore;
     private final BlobService blobs;
@@ -88,88 +104,114 @@ public final class ConchServer implements AutoCloseable {
     private final InviteStore inviteStore;
     private final ServerInvites invites;
     private final Metrics metrics;
-    private final AutoCloseable appendCounting;
     /** Addresses this server keeps dialling, so that asking twice does not start two redial loops. */
     private final Set<String> keptConnected = ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
-    /** LAN discovery (ssb-lan): null when off. */
-    private volatile LanDiscovery lan;
     private int gossipPort;
     private int httpPort = -1;
 
-    private ConchServer(ServerConfig config, DataDirectory dataDirectory) {
+    private record Opened(String what, AutoCloseable closer) {
+    }
+
+    private ConchServer(ServerConfig config, DataDirectory dataDirectory, Supplier<Vertx> newVertx) {
         this.config = config;
         this.dataDirectory = dataDirectory;
         this.identity = dataDirectory.identity();
-        this.store = dataDirectory.openStore();
-        this.workers = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
-                namedDaemon("conch-worker"));
-        this.validators = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(),
-                namedDaemon("conch-validate"));
-        this.vertx = Vertx.vertx();
-        this.replication = ReplicationService.start(store, ReplicationConfig.of(identity.id(), SignCap.NONE, workers)
-                .withValidationExecutor(validators).withHops(config.hops()));
-        MethodRegistry methods = ReplicationHandlers.register(new MethodRegistry(), replication);
-        this.blobStore = dataDirectory.openBlobs(config);
-        this.blobs = new BlobService(blobStore, workers);
-        BlobHandlers.register(methods, blobs);
-        // blobs that messages of replicated feeds refer to (avatars, images in posts) are fetched by themselves
-        blobs.wantReferencedBlobs(store, feed -> replication.replicationSet().contains(feed));
-        // and those of recent messages stored before this start, once the follow graph is loaded
-        replication.ready().thenRun(() -> blobs.wantReferencedBlobsOfRecentMessages(store,
-                feed -> replication.replicationSet().contains(feed)));
-        this.inviteStore = dataDirectory.openInvites();
-        InviteRedeemer redeemer = new InviteRedeemer(inviteStore, identity.id(),
-                feed -> replication.followGraph().follows(identity.id(), feed), this::publishStored);
-        // the listener reads the metrics field when a guest redeems, by which time it is set
-        this.invites = new ServerInvites(inviteStore, redeemer, workers, () -> pubAddress().toString(),
-                new GuestMethods.RedemptionListener() {
-                    @Override
-                    public void redeemed() {
-                        metrics.inviteRedeemed();
-                    }
+        try {
+            this.store = dataDirectory.openStore();
+            opened("the feed store", store::close);
+            this.workers = Executors.newFixedThreadPool(Math.max(2, CORES), namedDaemon("conch-worker"));
+            opened("the worker pool", () -> shutDown(workers));
+            this.validators = Executors.newFixedThreadPool(CORES, namedDaemon("conch-validate"));
+            opened("the validation pool", () -> shutDown(validators));
+            this.vertx = newVertx.get();
+            opened("Vert.x", () -> vertx.close().toCompletionStage().toCompletableFuture().get(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            this.httpWorkers = new Workers(vertx.createSharedWorkerExecutor("conch-http-worker", Math.max(2, CORES)));
+            this.replication = ReplicationService.start(store, ReplicationConfig.of(identity.id(), SignCap.NONE, workers)
+                    .withValidationExecutor(validators).withHops(config.hops()));
+            opened("replication", replication::close);
+            MethodRegistry methods = ReplicationHandlers.register(new MethodRegistry(), replication);
+            this.blobStore = dataDirectory.openBlobs(config);
+            this.blobs = new BlobService(blobStore, workers);
+            opened("the blob exchange", blobs::close);
+            BlobHandlers.register(methods, blobs);
+            // blobs that messages of replicated feeds refer to (avatars, images in posts) are fetched by themselves
+            blobs.wantReferencedBlobs(store, feed -> replication.replicationSet().contains(feed));
+            // and those of recent messages stored before this start, once the follow graph is loaded
+            replication.ready().thenRun(() -> blobs.wantReferencedBlobsOfRecentMessages(store,
+                    feed -> replication.replicationSet().contains(feed)));
+            this.inviteStore = dataDirectory.openInvites();
+            opened("the invites", inviteStore::close);
+            InviteRedeemer redeemer = new InviteRedeemer(inviteStore, identity.id(),
+                    feed -> replication.followGraph().follows(identity.id(), feed), this::publishStored);
+            // the listener reads the metrics field when a guest redeems, by which time it is set
+            this.invites = new ServerInvites(inviteStore, redeemer, workers, () -> pubAddress().toString(),
+                    new GuestMethods.RedemptionListener() {
+                        @Override
+                        public void redeemed() {
+                            metrics.inviteRedeemed();
+                        }
 
-                    @Override
-                    public void refused() {
-                        metrics.inviteRefused();
-                    }
-                });
-        this.node = GossipNode.create(vertx, identity, config.gossip())
-                .muxrpcOptions(config.muxrpc())
-                .authorizer(invites.authorizer(feed -> true))
-                .methods(invites.methods(connection -> methods))
-                .onConnection(connection -> {
-                    if (invites.isGuest(connection)) return; // an invite's key: invite.use only, never replicated with
-                    var peer = replication.attach(connection.session(), connection::runOnContext, connection.isClient());
-                    var blobPeer = blobs.attach(connection.session(), connection::runOnContext);
-                    connection.closeFuture().onComplete(closed -> {
-                        peer.close();
-                        blobPeer.close();
+                        @Override
+                        public void refused() {
+                            metrics.inviteRefused();
+                        }
                     });
-                });
-        this.metrics = new Metrics(this);
-        this.appendCounting = store.subscribe(stored -> metrics.messageAppended());
-        vertx.setPeriodic(METRICS_REFRESH_MS, timer -> replication.status().thenAccept(metrics::update));
+            this.node = GossipNode.create(vertx, identity, config.gossip())
+                    .muxrpcOptions(config.muxrpc())
+                    .authorizer(invites.authorizer(feed -> true))
+                    .methods(invites.methods(connection -> methods))
+                    .onConnection(connection -> {
+                        if (invites.isGuest(connection)) return; // an invite's key: invite.use only, never replicated with
+                        var peer = replication.attach(connection.session(), connection::runOnContext, connection.isClient());
+                        var blobPeer = blobs.attach(connection.session(), connection::runOnContext);
+                        connection.closeFuture().onComplete(closed -> {
+                            peer.close();
+                            blobPeer.close();
+                        });
+                    });
+            opened("the gossip connections", () -> node.close().toCompletionStage().toCompletableFuture()
+                    .get(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            this.metrics = new Metrics(node::connectionCount, store::messageCount, () -> replication.replicationSet().size(), blobStore);
+            opened("the metrics", metrics::close);
+            opened("counting appends", store.subscribe(stored -> metrics.messageAppended()));
+            vertx.setPeriodic(METRICS_REFRESH_MS, timer -> replication.status().thenAccept(metrics::update));
+        } catch (RuntimeException | Error e) {
+            close();
+            throw e;
+        }
     }
 
     /** Opens the store of {@code dataDirectory}, starts gossip and (unless turned off) HTTP, and dials {@code connect}. */
     public static ConchServer start(ServerConfig config, DataDirectory dataDirectory) throws Exception {
-        ConchServer server = new ConchServer(config, dataDirectory);
+        return start(config, dataDirectory, Vertx::vertx);
+    }
+
+    /**
+     * {@link #start(ServerConfig, DataDirectory)} on the Vert.x instance {@code newVertx} makes (tests use one that
+     * reports blocked event loops); the server owns it and closes it with the rest.
+     */
+    public static ConchServer start(ServerConfig config, DataDirectory dataDirectory, Supplier<Vertx> newVertx) throws Exception {
+        ConchServer server = new ConchServer(config, dataDirectory, newVertx);
         try {
             server.warmUpValidation();
             server.gossipPort = await(server.node.listen());
             if (config.pub()) server.announcePub();
             if (config.lan() && !isLoopback(config.host())) server.startLan();
-            if (config.httpPort() != -1) server.httpPort = server.startHttp(List.of(new CoreRoutes(), new InviteRoutes(), new BlobRoutes(),
-                    new TimelineRoutes(), new EventsRoutes(), new StaticRoutes()));
+            if (config.httpPort() != -1) server.httpPort = server.startHttp();
             for (MultiserverAddress peer : config.connect()) server.keepConnected(peer);
             server.keepConnectedToJoinedPubs();
             server.writeServerFile();
             return server;
-        } catch (Exception e) {
+        } catch (Exception | Error e) {
             server.close();
             throw e;
         }
+    }
+
+    /** Remembers that {@code what} is open and how to close it, for {@link #close}. */
+    private void opened(String what, AutoCloseable closer) {
+        opened.push(new Opened(what, closer));
     }
 
     /**
@@ -191,7 +233,8 @@ public final class ConchServer implements AutoCloseable {
     }
 
     private void startLan() throws Exception {
-        lan = LanDiscovery.standard(vertx, identity, config.gossip(), gossipPort, this::dialLanPeer);
+        LanDiscovery lan = LanDiscovery.standard(vertx, identity, config.gossip(), gossipPort, this::dialLanPeer);
+        opened("LAN discovery", () -> lan.close().toCompletionStage().toCompletableFuture().get(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS));
         await(lan.start());
     }
 
@@ -210,19 +253,63 @@ public final class ConchServer implements AutoCloseable {
         }
     }
 
-    private int startHttp(List<ApiRoutes> routeGroups) throws Exception {
-        HttpApi api = new HttpApi(this, dataDirectory.apiToken(), routeGroups);
+    /** Serves the web client and the HTTP API; the route groups get what they use, nothing more. */
+    private int startHttp() throws Exception {
+        Peers peers = new Peers() {
+            @Override
+            public int connectionCount() {
+                return node.connectionCount();
+            }
+
+            @Override
+            public Future<?> dial(MultiserverAddress address, boolean keep) {
+                return keep ? keepConnected(address) : connectOnce(address);
+            }
+        };
+        String token = dataDirectory.apiToken();
+        List<ApiRoutes> routeGroups = List.of(
+                new CoreRoutes(identity, store, replication, peers, this::status, metrics::scrape, httpWorkers),
+                new InviteRoutes(inviteStore, config.inviteLimits(), config.inviteEndpoint(gossipPort), identity, store,
+                        config.gossip(), peers, httpWorkers),
+                new BlobRoutes(blobStore, blobs, store, replication::replicationSet, config.blobMaxBytes(), httpWorkers),
+                new TimelineRoutes(store, replication.followGraph(), identity.id(), httpWorkers),
+                new EventsRoutes(store, store, replication.followGraph(), identity.id(), workers),
+                new StaticRoutes(token));
+        HttpApi api = new HttpApi(vertx, token, config.httpHost(), config.httpMaxRequestsPerSecond(), routeGroups);
         HttpServer http = vertx.createHttpServer().requestHandler(api.router());
-        int port = await(http.listen(config.httpPort(), config.httpHost())).actualPort();
+        int port;
+        try {
+            port = await(http.listen(config.httpPort(), config.httpHost())).actualPort();
+        } catch (Exception e) {
+            if (!AddressInUse.isCauseOf(e)) throw e;
+            throw new ServerException("HTTP port " + config.httpPort() + " on " + config.httpHost()
+                    + " is in use (http-port; 0 picks a free one, -1 turns HTTP off)", e);
+        }
         api.boundTo(port);
         return port;
     }
 
-    // ------------------------------------------------------------------ what route groups and verbs use
-
-    public ServerConfig config() {
-        return config;
+    /** {@code GET /api/status}: the identity, addresses, the store and blobs, connections and replication progress. */
+    private Future<Map<String, Object>> status() {
+        return Future.fromCompletionStage(replication.status(), vertx.getOrCreateContext())
+                .compose(progress -> httpWorkers.run(() -> {
+                    Map<String, Object> status = new LinkedHashMap<>();
+                    status.put("id", identity.id().toString());
+                    status.put("running", true);
+                    status.put("address", address().toString());
+                    status.put("httpPort", (double) httpPort);
+                    status.put("pub", config.pub());
+                    status.put("messages", (double) store.messageCount());
+                    status.put("storeBytes", (double) dataDirectory.storeBytes());
+                    status.put("blobs", (double) blobStore.count());
+                    status.put("blobBytes", (double) blobStore.totalBytes());
+                    status.put("connections", (double) node.connectionCount());
+                    status.put("replication", progress.toJson());
+                    return status;
+                }));
     }
+
+    // ------------------------------------------------------------------ what the CLI, benchmarks and tests look at
 
     public DataDirectory dataDirectory() {
         return dataDirectory;
@@ -236,14 +323,6 @@ public final class ConchServer implements AutoCloseable {
         return store;
     }
 
-    public ExecutorService workers() {
-        return workers;
-    }
-
-    public Vertx vertx() {
-        return vertx;
-    }
-
     public ReplicationService replication() {
         return replication;
     }
@@ -253,17 +332,8 @@ public final class ConchServer implements AutoCloseable {
         return blobStore;
     }
 
-    /** Blob exchange with peers: wants, fetches. */
-    public BlobService blobs() {
-        return blobs;
-    }
-
     public GossipNode node() {
         return node;
-    }
-
-    public Metrics metrics() {
-        return metrics;
     }
 
     public int gossipPort() {
@@ -281,11 +351,6 @@ public final class ConchServer implements AutoCloseable {
         return node.address(host);
     }
 
-    /** The pub's invites and what they admit. */
-    public ServerInvites invites() {
-        return invites;
-    }
-
     /**
      * The address newcomers and members dial: the public host with a pub, else {@link #address()}.
      */
@@ -293,8 +358,8 @@ public final class ConchServer implements AutoCloseable {
         return config.pub() ? node.address(config.publicHost()) : address();
     }
 
-    /** Runs {@code work} (JDBC, signing, files) on the worker pool; never call blocking code on an event loop. */
-    public <T> Future<T> blocking(Callable<T> work) {
+    /** Runs {@code work} (JDBC, signing, files) on the worker pool; for start-up and tests, never on an event loop's behalf. */
+    private <T> Future<T> blocking(Callable<T> work) {
         Promise<T> promise = Promise.promise();
         workers.execute(() -> {
             try {
@@ -388,61 +453,47 @@ public final class ConchServer implements AutoCloseable {
         Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
         Files.writeString(temporary, CanonicalJson.compact(about) + "\n");
         Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        opened("the server file", () -> Files.deleteIfExists(file));
     }
 
     // ------------------------------------------------------------------ shutdown
 
-    /** Closes connections, replication, Vert.x, the workers and the store, in that order. Idempotent. */
+    /**
+     * Closes what {@link #start} opened, last opened first: the server file, LAN discovery, connections, metrics,
+     * the invites, blob exchange, replication, Vert.x (with the HTTP server), the pools, and the store last. Idempotent.
+     */
     @Override
     public synchronized void close() {
         if (closing) return;
         closing = true;
         LOG.info("conch is stopping");
-        try {
-            Files.deleteIfExists(dataDirectory.serverFile());
-        } catch (IOException e) {
-            LOG.warn("could not delete {}: {}", dataDirectory.serverFile(), e.toString());
-        }
-        LanDiscovery discovery = lan;
-        if (discovery != null) {
+        while (!opened.isEmpty()) {
+            Opened next = opened.pop();
             try {
-                discovery.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                next.closer().close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                LOG.warn("closing {}: interrupted", next.what());
             } catch (Exception e) {
-                LOG.warn("closing LAN discovery: {}", e.toString());
+                LOG.warn("closing {}: {}", next.what(), Failures.unwrap(e).toString());
             }
         }
-        try {
-            node.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            LOG.warn("closing connections: {}", e.toString());
-        }
-        try {
-            appendCounting.close();
-        } catch (Exception e) {
-            LOG.warn("unsubscribing from the store: {}", e.toString());
-        }
-        replication.close();
-        blobs.close();
-        metrics.close();
-        try {
-            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            LOG.warn("closing Vert.x: {}", e.toString());
-        }
-        workers.shutdown();
-        validators.shutdown();
-        try {
-            workers.awaitTermination(10, TimeUnit.SECONDS);
-            validators.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        store.close();
-        inviteStore.close();
     }
 
+    private static void shutDown(ExecutorService pool) throws InterruptedException {
+        pool.shutdown();
+        pool.awaitTermination(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** Waits for a start-up step; its failure is thrown as it is, not wrapped in an ExecutionException. */
     private static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        try {
+            return future.toCompletionStage().toCompletableFuture().get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = Failures.unwrap(e);
+            if (cause instanceof Exception exception) throw exception;
+            throw e;
+        }
     }
 
     private static ThreadFactory namedDaemon(String prefix) {

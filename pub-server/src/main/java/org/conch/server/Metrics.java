@@ -9,9 +9,11 @@ import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.conch.feed.blob.BlobStore;
 import org.conch.gossip.replication.ReplicationStatus;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * What an operator graphs, in Prometheus' text format at {@code GET /metrics}: connections, messages stored
@@ -27,20 +29,26 @@ public final class Metrics implements AutoCloseable {
     private final AtomicLong feedsBehind = new AtomicLong();
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
-    Metrics(ConchServer server) {
-        Gauge.builder("conch.peers.connected", server.node(), node -> node.connectionCount())
+    /**
+     * @param peersConnected  gossip connections open now
+     * @param messagesStored  messages in the feed store now
+     * @param feedsReplicated feeds in the replication set now
+     * @param blobs           the blob store, counted when scraped
+     */
+    Metrics(Supplier<Number> peersConnected, Supplier<Number> messagesStored, Supplier<Number> feedsReplicated, BlobStore blobs) {
+        Gauge.builder("conch.peers.connected", peersConnected)
                 .description("gossip connections open, both directions").register(registry);
-        Gauge.builder("conch.messages.stored", server.store(), store -> store.messageCount())
+        Gauge.builder("conch.messages.stored", messagesStored)
                 .description("messages in the feed store").register(registry);
-        Gauge.builder("conch.replication.feeds", server.replication(), replication -> replication.replicationSet().size())
+        Gauge.builder("conch.replication.feeds", feedsReplicated)
                 .description("feeds in the replication set (follow graph within hops, minus blocks)").register(registry);
         Gauge.builder("conch.replication.lag.messages", replicationLag, AtomicLong::get)
                 .description("messages connected peers claim that are not stored here yet, summed over feeds").register(registry);
         Gauge.builder("conch.replication.feeds.behind", feedsBehind, AtomicLong::get)
                 .description("feeds for which some connected peer claims more than is stored here").register(registry);
-        Gauge.builder("conch.blobs.stored", server.blobStore(), blobs -> blobs.count())
+        Gauge.builder("conch.blobs.stored", blobs, BlobStore::count)
                 .description("blobs in the blob store").register(registry);
-        Gauge.builder("conch.blobs.bytes", server.blobStore(), blobs -> blobs.totalBytes())
+        Gauge.builder("conch.blobs.bytes", blobs, BlobStore::totalBytes)
                 .description("bytes of all stored blobs").register(registry);
         appended = Counter.builder("conch.messages.appended").description("messages appended to the store since start")
                 .register(registry);

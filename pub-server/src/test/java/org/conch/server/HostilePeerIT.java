@@ -1,6 +1,8 @@
 package org.conch.server;
 
+import org.conch.server.config.ServerConfig;
 import org.conch.feed.FeedId;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.conch.feed.FeedState;
 import org.conch.feed.Identity;
 import org.conch.feed.Message;
@@ -11,7 +13,7 @@ import org.conch.gossip.muxrpc.Packet;
 import org.conch.gossip.net.PeerConnection;
 import org.conch.gossip.replication.VectorClock;
 import org.conch.gossip.shs.SecretHandshake;
-import org.conch.server.cli.DataDirectory;
+import org.conch.server.config.DataDirectory;
 import org.conch.server.log.LogFormat;
 import org.conch.server.log.LogLevel;
 import org.conch.server.log.Logs;
@@ -56,6 +58,9 @@ import static org.conch.feed.testing.Messages.post;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HostilePeerIT {
+    @RegisterExtension
+    final BlockedEventLoops loops = new BlockedEventLoops();
+
     private static final Duration DEADLINE = Duration.ofSeconds(30);
     private static final int HANDSHAKE_TIMEOUT_MS = 500;
     private static final int MAX_STREAMS = 100;
@@ -87,7 +92,7 @@ class HostilePeerIT {
         Logs.configure(LogFormat.TEXT, LogLevel.INFO); // as conch serve logs by default
         log.start();
         Identity.generate().save(friendData.resolve("secret"));
-        friend = ConchServer.start(ServerConfig.load(friendData, Map.of(), Map.of("host", "127.0.0.1", "port", "0",
+        friend = loops.start(ServerConfig.load(friendData, Map.of(), Map.of("host", "127.0.0.1", "port", "0",
                 "http-port", "-1", "lan", "false")), new DataDirectory(friendData));
         Identity.generate().save(serverData.resolve("secret"));
         Map<String, String> flags = new LinkedHashMap<>();
@@ -100,7 +105,7 @@ class HostilePeerIT {
         flags.put("max-connections-per-address", Integer.toString(MAX_PER_ADDRESS));
         flags.put("max-unsent-bytes", Integer.toString(MAX_UNSENT));
         flags.put("connect", friend.address().toString()); // the server dials: the friend uses no slot of 127.0.0.1
-        server = ConchServer.start(ServerConfig.load(serverData, Map.of(), flags), new DataDirectory(serverData));
+        server = loops.start(ServerConfig.load(serverData, Map.of(), flags), new DataDirectory(serverData));
 
         for (Identity followed : List.of(friend.identity(), badSignatures, forked, badHistory, wrongAuthor)) {
             await(server.publish(follow(followed.id())));

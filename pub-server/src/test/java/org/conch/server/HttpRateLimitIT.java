@@ -1,7 +1,8 @@
 package org.conch.server;
 
 import org.conch.feed.json.Json;
-import org.conch.server.cli.DataDirectory;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.conch.server.config.DataDirectory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** http-max-requests-per-second over real HTTP: a burst over the limit gets 429, and after waiting requests pass again. */
 class HttpRateLimitIT {
+    @RegisterExtension
+    final BlockedEventLoops loops = new BlockedEventLoops();
+
     private static final int PER_SECOND = 5;
 
     @TempDir
@@ -33,7 +37,7 @@ class HttpRateLimitIT {
     @BeforeEach
     void start() throws Exception {
         InProcessConch.initialise(data);
-        server = ConchServer.start(InProcessConch.localConfig(data, "http-max-requests-per-second", String.valueOf(PER_SECOND)),
+        server = loops.start(InProcessConch.localConfig(data, "http-max-requests-per-second", String.valueOf(PER_SECOND)),
                 new DataDirectory(data));
         base = "http://127.0.0.1:" + server.httpPort();
     }

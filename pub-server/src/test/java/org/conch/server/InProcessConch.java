@@ -1,5 +1,6 @@
 package org.conch.server;
 
+import org.conch.server.config.ServerConfig;
 import org.conch.feed.FeedId;
 import org.conch.feed.Identity;
 import org.conch.server.cli.ConchCommand;

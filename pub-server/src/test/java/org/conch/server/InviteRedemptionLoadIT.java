@@ -1,13 +1,14 @@
 package org.conch.server;
 
 import io.vertx.core.Future;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import io.vertx.core.Vertx;
 import org.conch.feed.FeedId;
 import org.conch.feed.Identity;
 import org.conch.feed.ref.InviteCode;
 import org.conch.gossip.net.GossipConfig;
 import org.conch.server.InProcessConch.Run;
-import org.conch.server.cli.DataDirectory;
+import org.conch.server.config.DataDirectory;
 import org.conch.server.invite.InviteAcceptor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +31,9 @@ import static org.conch.server.InProcessConch.localConfig;
  * those 50 feeds.
  */
 class InviteRedemptionLoadIT {
+    @RegisterExtension
+    final BlockedEventLoops loops = new BlockedEventLoops();
+
     private static final int NEWCOMERS = 200;
     private static final int USES = 50;
 
@@ -39,8 +43,8 @@ class InviteRedemptionLoadIT {
     @Test
     void twoHundredParallelRedemptionsOfAFiftyUseInviteGiveExactlyFiftyFollows() throws Exception {
         FeedId pubId = initialise(pubData);
-        Vertx vertx = Vertx.vertx();
-        try (ConchServer pub = ConchServer.start(localConfig(pubData, "pub", "true", "public-host", "127.0.0.1",
+        Vertx vertx = loops.newVertx();
+        try (ConchServer pub = loops.start(localConfig(pubData, "pub", "true", "public-host", "127.0.0.1",
                 "max-connections", "1000", "max-connections-per-address", "1000"), new DataDirectory(pubData))) {
             Run created = conch(pubData, "invite", "create", "--uses", String.valueOf(USES));
             assertThat(created.exit()).as(created.err()).isZero();

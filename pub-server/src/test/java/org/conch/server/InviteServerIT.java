@@ -1,6 +1,7 @@
 package org.conch.server;
 
 import io.vertx.core.Vertx;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.conch.feed.FeedId;
 import org.conch.feed.Identity;
 import org.conch.feed.json.Json;
@@ -10,7 +11,7 @@ import org.conch.gossip.net.GossipConfig;
 import org.conch.gossip.net.GossipNode;
 import org.conch.gossip.net.PeerConnection;
 import org.conch.server.InProcessConch.Run;
-import org.conch.server.cli.DataDirectory;
+import org.conch.server.config.DataDirectory;
 import org.conch.server.invite.InviteAcceptor;
 import org.conch.testing.Await;
 import org.junit.jupiter.api.AfterEach;
@@ -37,13 +38,16 @@ import static org.conch.server.InProcessConch.localConfig;
  * replication that follows, and the refusals.
  */
 class InviteServerIT {
+    @RegisterExtension
+    final BlockedEventLoops loops = new BlockedEventLoops();
+
     @TempDir
     Path pubData;
     @TempDir
     Path newcomerData;
 
     private final List<AutoCloseable> running = new ArrayList<>();
-    private final Vertx vertx = Vertx.vertx();
+    private final Vertx vertx = loops.newVertx();
 
     @AfterEach
     void stop() throws Exception {
@@ -52,7 +56,7 @@ class InviteServerIT {
     }
 
     private ConchServer start(Path data, String... settings) throws Exception {
-        ConchServer server = ConchServer.start(localConfig(data, settings), new DataDirectory(data));
+        ConchServer server = loops.start(localConfig(data, settings), new DataDirectory(data));
         running.add(server);
         return server;
     }

@@ -1,10 +1,12 @@
 package org.conch.server;
 
+import org.conch.server.config.ServerConfig;
 import org.conch.feed.FeedId;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.conch.feed.Identity;
 import org.conch.feed.json.Json;
 import org.conch.testing.SyntheticFeeds;
-import org.conch.server.cli.DataDirectory;
+import org.conch.server.config.DataDirectory;
 import org.conch.testing.ConchProcess;
 import org.conch.testing.RealPeer;
 import org.junit.jupiter.api.Test;
@@ -28,6 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The short form runs in the suite; {@code -Dconch.crash.kills=100 -Dconch.crash.messages=50000} is the long one.
  */
 class ReplicationCrashIT {
+    @RegisterExtension
+    final BlockedEventLoops loops = new BlockedEventLoops();
+
     private static final int MESSAGES = Integer.getInteger("conch.crash.messages", 10_000);
     private static final int KILLS = Integer.getInteger("conch.crash.kills", 3);
 
@@ -54,7 +59,7 @@ class ReplicationCrashIT {
         conch.run("--data", receiverData.toString(), "import", forked.toString()); // records one fork
 
         SplittableRandom random = new SplittableRandom(Long.getLong("conch.crash.seed", System.nanoTime()));
-        try (ConchServer sender = ConchServer.start(ServerConfig.load(senderData, Map.of(),
+        try (ConchServer sender = loops.start(ServerConfig.load(senderData, Map.of(),
                 Map.of("host", "127.0.0.1", "port", "0", "http-port", "-1", "lan", "false")), new DataDirectory(senderData))) {
             String address = sender.address().toString();
             long reported = 0;

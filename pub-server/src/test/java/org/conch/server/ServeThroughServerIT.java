@@ -1,11 +1,12 @@
 package org.conch.server;
 
 import org.conch.feed.FeedId;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.conch.feed.Identity;
 import org.conch.feed.MessageId;
 import org.conch.feed.json.Json;
 import org.conch.server.InProcessConch.Run;
-import org.conch.server.cli.DataDirectory;
+import org.conch.server.config.DataDirectory;
 import org.conch.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,6 +38,9 @@ import static org.conch.server.InProcessConch.localConfig;
  * run the CLI in-process against two running servers and check what they did, then the HTTP gate.
  */
 class ServeThroughServerIT {
+    @RegisterExtension
+    final BlockedEventLoops loops = new BlockedEventLoops();
+
     @TempDir
     Path alicesData;
     @TempDir
@@ -51,8 +55,8 @@ class ServeThroughServerIT {
     void startTwoServers() throws Exception {
         aliceId = initialise(alicesData);
         bobId = initialise(bobsData);
-        alice = ConchServer.start(localConfig(alicesData), new DataDirectory(alicesData));
-        bob = ConchServer.start(localConfig(bobsData), new DataDirectory(bobsData));
+        alice = loops.start(localConfig(alicesData), new DataDirectory(alicesData));
+        bob = loops.start(localConfig(bobsData), new DataDirectory(bobsData));
     }
 
     @AfterEach

@@ -1,6 +1,7 @@
 package org.conch.gossip.net;
 
 import io.vertx.core.Future;
+import org.conch.gossip.GossipException;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
@@ -145,6 +146,9 @@ public final class GossipNode {
         server = created;
         return created.listen(config.port(), config.host())
                 .map(NetServer::actualPort)
+                .recover(e -> Future.failedFuture(AddressInUse.isCauseOf(e)
+                        ? new GossipException("gossip port " + config.port() + " on " + config.host() + " is in use", e)
+                        : e))
                 .onSuccess(port -> LOG.info("gossip listening on {}:{} as {}", config.host(), port, identity.id()));
     }
 

@@ -1,13 +1,14 @@
 package org.conch.server.cli;
 
+import org.conch.server.config.DataDirectory;
 import org.conch.feed.BlobId;
 import org.conch.feed.blob.BlobException;
 import org.conch.feed.blob.BlobStore;
 import org.conch.feed.store.H2FeedStore;
 import org.conch.gossip.replication.FollowGraph;
-import org.conch.server.BlobCollector;
-import org.conch.server.ServerConfig;
-import org.conch.server.http.BlobRoutes;
+import org.conch.server.api.BlobCollector;
+import org.conch.server.config.ServerConfig;
+import org.conch.server.api.ApiContract;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -67,7 +68,7 @@ final class BlobsCommand extends VerbCommand {
             } catch (IOException e) {
                 throw new CliException("cannot read " + file + ": " + org.conch.feed.io.IoErrors.describe(e), ExitCodes.USAGE_OR_UNREADABLE, e);
             }
-            Map<?, ?> reply = InviteCommand.runningServer(this).<Map<?, ?>>map(server -> (Map<?, ?>) server.postBytes(BlobRoutes.UPLOAD_PATH, bytes))
+            Map<?, ?> reply = InviteCommand.runningServer(this).<Map<?, ?>>map(server -> (Map<?, ?>) server.postBytes(ApiContract.BLOB_UPLOAD_PATH, bytes))
                     .orElseGet(() -> {
                         BlobStore blobs = dataDirectory().openBlobs(config(this));
                         Map<String, Object> added = new LinkedHashMap<>();
@@ -115,14 +116,14 @@ final class BlobsCommand extends VerbCommand {
         private String text;
 
         @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
-                description = "How long to wait (default: ${DEFAULT-VALUE}, at most " + BlobRoutes.MAX_WANT_SECONDS + ").")
+                description = "How long to wait (default: ${DEFAULT-VALUE}, at most " + ApiContract.MAX_BLOB_WANT_SECONDS + ").")
         private int timeout;
 
         @Override
         public Integer call() {
             BlobId id = parse(this, text);
-            if (timeout < 0 || timeout > BlobRoutes.MAX_WANT_SECONDS) {
-                throw wrongArgument("--timeout must be 0 to " + BlobRoutes.MAX_WANT_SECONDS + " seconds, got " + timeout);
+            if (timeout < 0 || timeout > ApiContract.MAX_BLOB_WANT_SECONDS) {
+                throw wrongArgument("--timeout must be 0 to " + ApiContract.MAX_BLOB_WANT_SECONDS + " seconds, got " + timeout);
             }
             DataDirectory data = dataDirectory();
             ServerClient server = InviteCommand.runningServer(this).orElseThrow(() -> new CliException(

@@ -4,7 +4,7 @@ package org.conch.server.cli;
  * A command cannot do what was asked for a reason the user can fix (no identity yet, a file that
  * cannot be read): reported as one line {@code conch: <message>} with this exit code, no stack trace.
  */
-final class CliException extends org.conch.server.ServerException {
+final class CliException extends org.conch.server.config.ServerException {
     private final int exitCode;
 
     CliException(String message, int exitCode) {

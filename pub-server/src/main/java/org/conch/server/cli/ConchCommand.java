@@ -1,8 +1,12 @@
 package org.conch.server.cli;
 
+import org.conch.server.config.DataDirectory;
 import org.conch.feed.FeedException;
-import org.conch.server.ConfigException;
-import org.conch.server.ServerConfig;
+import org.conch.gossip.GossipException;
+import org.conch.server.api.Failures;
+import org.conch.server.config.ConfigException;
+import org.conch.server.config.ServerException;
+import org.conch.server.config.ServerConfig;
 import org.conch.server.log.LogLevel;
 import org.conch.server.log.LogSettings;
 import org.conch.server.log.Logs;
@@ -192,8 +196,10 @@ public final class ConchCommand implements Callable<Integer> {
         return command.getCommandSpec().exitCodeOnInvalidInput();
     }
 
-    private int reportFailure(Exception e, CommandLine command) {
+    private int reportFailure(Exception thrown, CommandLine command) {
         PrintWriter err = command.getErr();
+        // a failure that crossed threads arrives wrapped; the user is told the failure itself
+        Throwable e = Failures.unwrap(thrown);
         if (e instanceof CliException failure) {
             err.println("conch: " + oneLine(failure.getMessage()));
             if (verbose && failure.getCause() != null) failure.getCause().printStackTrace(err);
@@ -203,7 +209,7 @@ public final class ConchCommand implements Callable<Integer> {
             err.println("conch: " + oneLine(failure.getMessage()));
             return ExitCodes.USAGE_OR_UNREADABLE;
         }
-        if (e instanceof FeedException || e instanceof org.conch.server.ServerException) {
+        if (e instanceof FeedException || e instanceof GossipException || e instanceof ServerException) {
             RuntimeException failure = (RuntimeException) e;
             err.println("conch: " + oneLine(failure.getMessage()));
             if (verbose) failure.printStackTrace(err);

@@ -1,5 +1,6 @@
 package org.conch.server.cli;
 
+import org.conch.server.config.DataDirectory;
 import org.conch.feed.ref.MultiserverAddress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

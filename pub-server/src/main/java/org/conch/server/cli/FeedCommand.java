@@ -50,7 +50,7 @@ final class FeedCommand extends VerbCommand {
         long left = limit == 0 ? Long.MAX_VALUE : limit;
         boolean any = false;
         while (left > 0) {
-            int page = (int) Math.min(left, org.conch.server.http.CoreRoutes.MAX_FEED_PAGE);
+            int page = (int) Math.min(left, org.conch.server.api.ApiContract.MAX_FEED_PAGE);
             String lines = server.getText("/api/feeds/" + java.net.URLEncoder.encode(feed.toString(), java.nio.charset.StandardCharsets.UTF_8)
                     + "?seq=" + next + "&limit=" + page);
             int count = 0;

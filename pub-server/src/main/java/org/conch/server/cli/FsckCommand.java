@@ -1,5 +1,6 @@
 package org.conch.server.cli;
 
+import org.conch.server.config.DataDirectory;
 import org.conch.feed.SignCap;
 import org.conch.feed.store.H2FeedStore;
 import org.conch.feed.store.StoreCheck;

@@ -1,5 +1,6 @@
 package org.conch.server.cli;
 
+import org.conch.server.config.DataDirectory;
 import org.conch.feed.FeedException;
 import org.conch.feed.Identity;
 import picocli.CommandLine.Command;

@@ -1,5 +1,6 @@
 package org.conch.server.cli;
 
+import org.conch.server.config.DataDirectory;
 import io.vertx.core.Vertx;
 import org.conch.feed.FeedId;
 import org.conch.feed.Identity;
@@ -7,9 +8,8 @@ import org.conch.feed.SignCap;
 import org.conch.feed.ref.InvalidRefException;
 import org.conch.feed.ref.InviteCode;
 import org.conch.feed.store.H2FeedStore;
-import org.conch.server.ServerConfig;
+import org.conch.server.config.ServerConfig;
 import org.conch.server.invite.InviteAcceptor;
-import org.conch.server.invite.InviteEndpoint;
 import org.conch.server.invite.InviteLimits;
 import org.conch.server.invite.InviteReplies;
 import org.conch.server.invite.InviteStore;
@@ -99,7 +99,7 @@ final class InviteCommand extends VerbCommand {
             ServerConfig config = ServerConfig.load(data.root(), conch().environment(), Map.of());
             InviteTerms terms = terms(config.inviteLimits());
             try (InviteStore invites = data.openInvites()) {
-                return InviteReplies.created(invites.create(terms), InviteEndpoint.of(config, config.port()), data.identity().id());
+                return InviteReplies.created(invites.create(terms), config.inviteEndpoint(config.port()), data.identity().id());
             }
         }
     }

@@ -1,5 +1,6 @@
 package org.conch.server.cli;
 
+import org.conch.server.config.DataDirectory;
 import org.conch.feed.FeedException;
 import org.conch.feed.Identity;
 import org.conch.feed.Message;
@@ -92,7 +93,7 @@ final class PublishCommand extends VerbCommand {
         } catch (FeedException e) {
             throw wrongArgument("--content: " + e.getMessage());
         }
-        String problem = org.conch.server.ContentRules.problem(content);
+        String problem = org.conch.server.api.ContentRules.problem(content);
         if (problem != null) throw wrongArgument("--content: " + problem);
         return content;
     }
@@ -101,7 +102,7 @@ final class PublishCommand extends VerbCommand {
         Map<String, Object> content = new LinkedHashMap<>();
         content.put("type", typeAndText.type);
         content.put("text", typeAndText.text);
-        String problem = org.conch.server.ContentRules.problem(content);
+        String problem = org.conch.server.api.ContentRules.problem(content);
         if (problem != null) throw wrongArgument("--type: " + problem);
         return content;
     }
@@ -159,7 +160,7 @@ final class PublishCommand extends VerbCommand {
                 } catch (FeedException e) {
                     throw new CliException(file + " line " + lineNumber + ": " + e.getMessage(), ExitCodes.FAILED);
                 }
-                String problem = org.conch.server.ContentRules.problem(content);
+                String problem = org.conch.server.api.ContentRules.problem(content);
                 if (problem != null) throw new CliException(file + " line " + lineNumber + ": " + problem, ExitCodes.FAILED);
                 action.accept(content);
             }

@@ -1,8 +1,9 @@
 package org.conch.server.cli;
 
+import org.conch.server.config.DataDirectory;
 import org.conch.feed.Identity;
 import org.conch.server.ConchServer;
-import org.conch.server.ServerConfig;
+import org.conch.server.config.ServerConfig;
 import org.conch.server.log.LogLevel;
 import org.conch.server.log.Logs;
 import picocli.CommandLine.Command;

@@ -1,8 +1,9 @@
 package org.conch.server.cli;
 
+import org.conch.server.config.DataDirectory;
 import org.conch.feed.json.CanonicalJson;
 import org.conch.feed.json.Json;
-import org.conch.server.http.HttpApi;
+import org.conch.server.api.ApiContract;
 
 import java.io.IOException;
 import java.net.URI;
@@ -106,7 +107,7 @@ public final class ServerClient {
      * Retry-After says and tries again, a few times, so a script of many verbs slows down rather than fails.
      */
     private <T> HttpResponse<T> exchange(HttpRequest.Builder request, HttpResponse.BodyHandler<T> handler) {
-        HttpRequest built = request.header(HttpApi.TOKEN_HEADER, token).timeout(REQUEST_TIMEOUT).build();
+        HttpRequest built = request.header(ApiContract.TOKEN_HEADER, token).timeout(REQUEST_TIMEOUT).build();
         try {
             HttpResponse<T> response = http.send(built, handler);
             for (int retry = 0; response.statusCode() == 429 && retry < RATE_LIMITED_RETRIES; retry++) {

@@ -1,9 +1,9 @@
 package org.conch.server.cli;
 
+import org.conch.server.config.DataDirectory;
 import org.conch.feed.blob.BlobStore;
 import org.conch.feed.store.H2FeedStore;
-import org.conch.server.ServerConfig;
-import org.conch.server.http.CoreRoutes;
+import org.conch.server.config.ServerConfig;
 import picocli.CommandLine.Command;
 
 import java.util.LinkedHashMap;
@@ -39,7 +39,7 @@ final class StatusCommand extends VerbCommand {
             status.put("messages", (double) store.messageCount());
             status.put("feeds", (double) store.feeds().size());
         }
-        status.put("storeBytes", (double) CoreRoutes.directorySize(data.storeDirectory()));
+        status.put("storeBytes", (double) data.storeBytes());
         BlobStore blobs = data.openBlobs(ServerConfig.load(data.root(), environment, Map.of()));
         status.put("blobs", (double) blobs.count());
         status.put("blobBytes", (double) blobs.totalBytes());

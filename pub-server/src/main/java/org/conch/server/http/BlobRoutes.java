@@ -9,8 +9,12 @@ import io.vertx.ext.web.handler.BodyHandler;
 import org.conch.feed.BlobId;
 import org.conch.feed.blob.BlobException;
 import org.conch.feed.blob.BlobStore;
-import org.conch.server.BlobCollector;
-import org.conch.server.ConchServer;
+import org.conch.feed.FeedId;
+import org.conch.feed.store.FeedStore;
+import org.conch.gossip.blobs.BlobService;
+import org.conch.server.api.ApiContract;
+import org.conch.server.api.BlobCollector;
+
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,6 +24,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Blobs over HTTP, for the web client and {@code conch blobs …}:
@@ -35,15 +41,38 @@ import java.util.Map;
  * </ul>
  */
 public final class BlobRoutes implements ApiRoutes {
-    public static final String UPLOAD_PATH = "/api/blobs";
+    private static final String UPLOAD_PATH = ApiContract.BLOB_UPLOAD_PATH;
     /** Sandboxed, no script, no plugins; only images (and inline styles of an SVG-less image viewer). */
     public static final String CONTENT_SECURITY_POLICY = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox";
-    public static final int DEFAULT_WANT_SECONDS = 30;
-    public static final int MAX_WANT_SECONDS = 600;
+    private static final int DEFAULT_WANT_SECONDS = ApiContract.DEFAULT_BLOB_WANT_SECONDS;
+    private static final int MAX_WANT_SECONDS = ApiContract.MAX_BLOB_WANT_SECONDS;
+
+    private final BlobStore blobStore;
+    private final BlobService blobs;
+    private final FeedStore store;
+    private final Supplier<Set<FeedId>> replicated;
+    private final long maxBytes;
+    private final Workers workers;
+
+    /**
+     * @param blobs      the exchange of blobs with connected peers
+     * @param store      the messages whose blob references keep blobs from being collected
+     * @param replicated the feeds replicated now, the only ones whose references count
+     * @param maxBytes   the largest blob stored (blob-max-bytes)
+     */
+    public BlobRoutes(BlobStore blobStore, BlobService blobs, FeedStore store, Supplier<Set<FeedId>> replicated, long maxBytes,
+                      Workers workers) {
+        this.blobStore = blobStore;
+        this.blobs = blobs;
+        this.store = store;
+        this.replicated = replicated;
+        this.maxBytes = maxBytes;
+        this.workers = workers;
+    }
 
     @Override
-    public void mountBodyHandlers(Router router, ConchServer server) {
-        long max = server.config().blobMaxBytes();
+    public void mountBodyHandlers(Router router) {
+        long max = maxBytes;
         router.post(UPLOAD_PATH).handler(BodyHandler.create(false).setBodyLimit(max)).failureHandler(context -> {
             if (context.statusCode() == 413) HttpApi.fail(context, 413, "blob over the limit of " + max + " bytes (blob-max-bytes)");
             else context.next();
@@ -51,12 +80,11 @@ public final class BlobRoutes implements ApiRoutes {
     }
 
     @Override
-    public void mount(Router router, ConchServer server) {
-        router.get("/blobs/:id").handler(context -> serve(context, server));
-        router.post(UPLOAD_PATH).handler(context -> upload(context, server));
-        router.post("/api/blobs/want").handler(context -> want(context, server));
-        router.post("/api/blobs/gc").handler(context -> server.blocking(() -> BlobCollector.collect(server.store(),
-                        server.replication().replicationSet(), server.blobStore()))
+    public void mount(Router router) {
+        router.get("/blobs/:id").handler(this::serve);
+        router.post(UPLOAD_PATH).handler(this::upload);
+        router.post("/api/blobs/want").handler(this::want);
+        router.post("/api/blobs/gc").handler(context -> workers.run(() -> BlobCollector.collect(store, replicated.get(), blobStore))
                 .onSuccess(result -> {
                     Map<String, Object> reply = new LinkedHashMap<>();
                     reply.put("removed", (double) result.removed());
@@ -66,12 +94,12 @@ public final class BlobRoutes implements ApiRoutes {
                 }).onFailure(context::fail));
         router.get("/api/blobs/:id").handler(context -> {
             BlobId id = blobId(context);
-            if (id != null) HttpApi.json(context, 200, describe(id, server.blobStore()));
+            if (id != null) HttpApi.json(context, 200, describe(id, blobStore));
         });
     }
 
-    /** {@code {id, size, have}} of a blob; size null when it is not stored. */
-    public static Map<String, Object> describe(BlobId id, BlobStore blobs) {
+    /** {@code {id, size, have}} of a blob; size null when it is not stored. From memory: the store keeps the sizes. */
+    private static Map<String, Object> describe(BlobId id, BlobStore blobs) {
         Map<String, Object> reply = new LinkedHashMap<>();
         reply.put("id", id.toString());
         reply.put("size", blobs.size(id).isPresent() ? (Object) (double) blobs.size(id).getAsLong() : null);
@@ -86,15 +114,15 @@ public final class BlobRoutes implements ApiRoutes {
     private record Head(Path file, long size, byte[] head) {
     }
 
-    private static void serve(RoutingContext context, ConchServer server) {
+    private void serve(RoutingContext context) {
         BlobId id = blobId(context);
         if (id == null) return;
-        if (!server.blobStore().has(id)) {
+        if (!blobStore.has(id)) {
             HttpApi.fail(context, 404, "blob " + id + " is not stored here");
             return;
         }
-        server.blocking(() -> {
-            Path file = server.blobStore().path(id);
+        workers.run(() -> {
+            Path file = blobStore.path(id);
             byte[] head;
             try (InputStream in = Files.newInputStream(file)) {
                 head = in.readNBytes(BlobContent.SNIFF_BYTES);
@@ -121,14 +149,14 @@ public final class BlobRoutes implements ApiRoutes {
         }).onFailure(e -> HttpApi.fail(context, e instanceof IOException ? 404 : 500, "cannot read blob " + id + ": " + e.getMessage()));
     }
 
-    private static void upload(RoutingContext context, ConchServer server) {
+    private void upload(RoutingContext context) {
         Buffer body = context.body().buffer();
         if (body == null || body.length() == 0) {
             HttpApi.fail(context, 400, "the body must be the blob's bytes; it is empty");
             return;
         }
         byte[] bytes = body.getBytes();
-        server.blocking(() -> server.blobStore().add(bytes)).onSuccess(id -> {
+        workers.run(() -> blobStore.add(bytes)).onSuccess(id -> {
             Map<String, Object> reply = new LinkedHashMap<>();
             reply.put("id", id.toString());
             reply.put("size", (double) bytes.length);
@@ -152,7 +180,7 @@ public final class BlobRoutes implements ApiRoutes {
     }
 
     /** {@code {"id":"&…","timeout":30}}: wants the blob from the peers and waits for it, or says who had what. */
-    private static void want(RoutingContext context, ConchServer server) {
+    private void want(RoutingContext context) {
         Map<String, Object> body = HttpApi.jsonObjectBody(context);
         if (body == null) return;
         BlobId id = body.get("id") instanceof String text ? BlobId.tryParse(text).orElse(null) : null;
@@ -167,7 +195,7 @@ public final class BlobRoutes implements ApiRoutes {
         }
         Promise<Long> stored = Promise.promise();
         var vertxContext = context.vertx().getOrCreateContext();
-        var wanted = server.blobs().want(id);
+        var wanted = blobs.want(id);
         wanted.thenAccept(size -> vertxContext.runOnContext(v -> stored.tryComplete(size)));
         long timer = context.vertx().setTimer(Math.max(1, (long) (seconds * 1000)), t -> {
             wanted.cancel(false);
@@ -175,9 +203,9 @@ public final class BlobRoutes implements ApiRoutes {
         });
         stored.future().onComplete(done -> context.vertx().cancelTimer(timer));
         stored.future()
-                .compose(size -> Future.succeededFuture(describe(id, server.blobStore())),
-                        e -> Future.fromCompletionStage(server.blobs().offers(id), vertxContext).map(offers -> {
-                            Map<String, Object> reply = describe(id, server.blobStore());
+                .compose(size -> Future.succeededFuture(describe(id, blobStore)),
+                        e -> Future.fromCompletionStage(blobs.offers(id), vertxContext).map(offers -> {
+                            Map<String, Object> reply = describe(id, blobStore);
                             List<Object> list = new ArrayList<>();
                             offers.forEach((peer, size) -> {
                                 Map<String, Object> offer = new LinkedHashMap<>();
@@ -189,8 +217,8 @@ public final class BlobRoutes implements ApiRoutes {
                             return reply;
                         }))
                 .onSuccess(reply -> {
-                    reply.put("peers", (double) server.blobs().connectedPeers());
-                    reply.put("maxBytes", (double) server.config().blobMaxBytes());
+                    reply.put("peers", (double) blobs.connectedPeers());
+                    reply.put("maxBytes", (double) maxBytes);
                     HttpApi.json(context, 200, reply);
                 })
                 .onFailure(context::fail);

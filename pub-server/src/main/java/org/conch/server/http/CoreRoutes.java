@@ -5,51 +5,76 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.conch.feed.FeedId;
 import org.conch.feed.FeedState;
+import org.conch.feed.Identity;
 import org.conch.feed.Message;
+import org.conch.feed.SignCap;
 import org.conch.feed.io.FeedExporter;
 import org.conch.feed.ref.MultiserverAddress;
+import org.conch.feed.store.H2FeedStore;
 import org.conch.feed.store.StoredMessage;
-import org.conch.server.ConchServer;
-import org.conch.server.ContentRules;
+import org.conch.gossip.replication.ReplicationService;
+import org.conch.server.api.ApiContract;
+import org.conch.server.api.ContentRules;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
+import java.util.function.Supplier;
 
 /**
  * The routes every conch serves and the CLI uses while a server runs: health, identity, publishing,
  * contacts, connecting to a peer, status, and a feed's messages.
  */
 public final class CoreRoutes implements ApiRoutes {
-    /** Most messages one {@code GET /api/feeds/:id} page returns. */
-    public static final int MAX_FEED_PAGE = 1_000;
-    /** Most contents one {@code POST /api/publish} may carry. */
-    public static final int MAX_PUBLISH_BATCH = 1_000;
+    private static final int MAX_FEED_PAGE = ApiContract.MAX_FEED_PAGE;
+    private static final int MAX_PUBLISH_BATCH = ApiContract.MAX_PUBLISH_BATCH;
+
+    private final Identity identity;
+    private final H2FeedStore store;
+    private final ReplicationService replication;
+    private final Peers peers;
+    private final Supplier<Future<Map<String, Object>>> status;
+    private final Supplier<String> metrics;
+    private final Workers workers;
+
+    /**
+     * @param status  the running server's status as {@code GET /api/status} gives it
+     * @param metrics the Prometheus text of {@code GET /metrics}
+     */
+    public CoreRoutes(Identity identity, H2FeedStore store, ReplicationService replication, Peers peers,
+                      Supplier<Future<Map<String, Object>>> status, Supplier<String> metrics, Workers workers) {
+        this.identity = identity;
+        this.store = store;
+        this.replication = replication;
+        this.peers = peers;
+        this.status = status;
+        this.metrics = metrics;
+        this.workers = workers;
+    }
 
     @Override
-    public void mount(Router router, ConchServer server) {
-        router.get("/health").handler(context -> health(context, server));
-        router.get("/metrics").handler(context -> context.response()
-                .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(server.metrics().scrape()));
-        router.get("/api/whoami").handler(context -> HttpApi.json(context, 200, Map.of("id", server.identity().id().toString())));
-        router.post("/api/publish").handler(context -> publish(context, server));
-        router.post("/api/contacts").handler(context -> contact(context, server));
-        router.post("/api/connect").handler(context -> connect(context, server));
-        router.get("/api/status").handler(context -> status(context, server));
-        router.get("/api/feeds/:feed").handler(context -> feed(context, server));
-        router.post("/api/export").handler(context -> export(context, server));
+    public void mount(Router router) {
+        router.get("/health").handler(this::health);
+        // on a worker: the JVM meters read /proc when scraped
+        router.get("/metrics").handler(context -> workers.run(metrics::get).onSuccess(text -> context.response()
+                .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text)).onFailure(context::fail));
+        router.get("/api/whoami").handler(context -> HttpApi.json(context, 200, Map.of("id", identity.id().toString())));
+        router.post("/api/publish").handler(this::publish);
+        router.post("/api/contacts").handler(this::contact);
+        router.post("/api/connect").handler(this::connect);
+        router.get("/api/status").handler(context -> status.get()
+                .onSuccess(reply -> HttpApi.json(context, 200, reply)).onFailure(context::fail));
+        router.get("/api/feeds/:feed").handler(this::feed);
+        router.post("/api/export").handler(this::export);
     }
 
     /**
      * {@code {"file":"/abs/path"[,"feed":"@…"]}}: the server writes the export itself (it holds the store), as
      * a snapshot of the log at the time of the request, atomically.
      */
-    private static void export(RoutingContext context, ConchServer server) {
+    private void export(RoutingContext context) {
         Map<String, Object> body = HttpApi.jsonObjectBody(context);
         if (body == null) return;
         if (!(body.get("file") instanceof String file) || !Path.of(file).isAbsolute()) {
@@ -65,10 +90,10 @@ public final class CoreRoutes implements ApiRoutes {
             }
         }
         FeedId onlyFeed = feed;
-        long upTo = server.store().messageCount();
-        server.blocking(() -> {
-            FeedExporter exporter = new FeedExporter(server.store());
-            if (onlyFeed != null && server.store().state(onlyFeed).isEmpty()) return null;
+        long upTo = store.messageCount();
+        workers.run(() -> {
+            FeedExporter exporter = new FeedExporter(store);
+            if (onlyFeed != null && store.state(onlyFeed).isEmpty()) return null;
             return onlyFeed == null ? exporter.exportAll(Path.of(file), upTo) : exporter.exportFeed(onlyFeed, Path.of(file));
         }).onSuccess(summary -> {
             if (summary == null) {
@@ -84,13 +109,13 @@ public final class CoreRoutes implements ApiRoutes {
     }
 
     /** Answered from memory only, so that a busy store never delays a health check. */
-    private static void health(RoutingContext context, ConchServer server) {
+    private void health(RoutingContext context) {
         Map<String, Object> health = new LinkedHashMap<>();
         health.put("status", "ok");
-        health.put("id", server.identity().id().toString());
-        health.put("messages", (double) server.store().messageCount());
-        health.put("peers", (double) server.node().connectionCount());
-        health.put("replicating", (double) server.replication().replicationSet().size());
+        health.put("id", identity.id().toString());
+        health.put("messages", (double) store.messageCount());
+        health.put("peers", (double) peers.connectionCount());
+        health.put("replicating", (double) replication.replicationSet().size());
         String feed = context.request().getParam("feed");
         if (feed != null) {
             FeedId id = FeedId.tryParse(feed).orElse(null);
@@ -98,13 +123,13 @@ public final class CoreRoutes implements ApiRoutes {
                 HttpApi.fail(context, 400, "feed is not a feed id: " + feed);
                 return;
             }
-            health.put("sequence", (double) server.store().state(id).map(FeedState::sequence).orElse(0L));
+            health.put("sequence", (double) store.state(id).map(FeedState::sequence).orElse(0L));
         }
         HttpApi.json(context, 200, health);
     }
 
     /** {@code {"content":{…}}} publishes one message; {@code {"contents":[…]}} several in order, atomically. */
-    private static void publish(RoutingContext context, ConchServer server) {
+    private void publish(RoutingContext context) {
         Map<String, Object> body = HttpApi.jsonObjectBody(context);
         if (body == null) return;
         List<Object> contents = new ArrayList<>();
@@ -127,7 +152,7 @@ public final class CoreRoutes implements ApiRoutes {
                 return;
             }
         }
-        server.blocking(() -> server.store().publish(server.identity(), contents, org.conch.feed.SignCap.NONE))
+        workers.run(() -> store.publish(identity, contents, SignCap.NONE))
                 .onSuccess(messages -> {
                     List<Object> published = new ArrayList<>();
                     for (Message message : messages) published.add(keyValue(message));
@@ -137,10 +162,10 @@ public final class CoreRoutes implements ApiRoutes {
     }
 
     /** {@code {"contact":"@…","following":true|false}} or {@code "blocking":true|false}: one contact message. */
-    private static void contact(RoutingContext context, ConchServer server) {
+    private void contact(RoutingContext context) {
         Map<String, Object> body = HttpApi.jsonObjectBody(context);
         if (body == null) return;
-        String problem = ContentRules.contactProblem(body, server.identity().id());
+        String problem = ContentRules.contactProblem(body, identity.id());
         if (problem != null) {
             HttpApi.fail(context, 400, problem);
             return;
@@ -150,11 +175,11 @@ public final class CoreRoutes implements ApiRoutes {
         content.put("contact", body.get("contact"));
         if (body.containsKey("following")) content.put("following", body.get("following"));
         if (body.containsKey("blocking")) content.put("blocking", body.get("blocking"));
-        server.publish(content).onSuccess(message -> HttpApi.json(context, 200, keyValue(message))).onFailure(context::fail);
+        workers.run(() -> store.publish(identity, content, SignCap.NONE)).onSuccess(message -> HttpApi.json(context, 200, keyValue(message))).onFailure(context::fail);
     }
 
     /** {@code {"address":"net:HOST:PORT~shs:KEY","keep":true}}: dials now; with keep, redials whenever it drops. */
-    private static void connect(RoutingContext context, ConchServer server) {
+    private void connect(RoutingContext context) {
         Map<String, Object> body = HttpApi.jsonObjectBody(context);
         if (body == null) return;
         MultiserverAddress address;
@@ -164,8 +189,7 @@ public final class CoreRoutes implements ApiRoutes {
             HttpApi.fail(context, 400, "address must be net:HOST:PORT~shs:KEY: " + e.getMessage());
             return;
         }
-        Future<?> attempt = Boolean.TRUE.equals(body.get("keep")) ? server.keepConnected(address) : server.connectOnce(address);
-        attempt.onSuccess(connection -> {
+        peers.dial(address, Boolean.TRUE.equals(body.get("keep"))).onSuccess(connection -> {
             Map<String, Object> reply = new LinkedHashMap<>();
             reply.put("connected", address.toString());
             reply.put("id", address.key().toString());
@@ -173,29 +197,8 @@ public final class CoreRoutes implements ApiRoutes {
         }).onFailure(e -> HttpApi.fail(context, 502, "could not connect to " + address + ": " + e.getMessage()));
     }
 
-    private static void status(RoutingContext context, ConchServer server) {
-        Future.fromCompletionStage(server.replication().status(), context.vertx().getOrCreateContext())
-                .compose(replication -> server.blocking(() -> {
-                    Map<String, Object> status = new LinkedHashMap<>();
-                    status.put("id", server.identity().id().toString());
-                    status.put("running", true);
-                    status.put("address", server.address().toString());
-                    status.put("httpPort", (double) server.httpPort());
-                    status.put("pub", server.config().pub());
-                    status.put("messages", (double) server.store().messageCount());
-                    status.put("storeBytes", (double) directorySize(server.dataDirectory().storeDirectory()));
-                    status.put("blobs", (double) server.blobStore().count());
-                    status.put("blobBytes", (double) server.blobStore().totalBytes());
-                    status.put("connections", (double) server.node().connectionCount());
-                    status.put("replication", replication.toJson());
-                    return status;
-                }))
-                .onSuccess(status -> HttpApi.json(context, 200, status))
-                .onFailure(context::fail);
-    }
-
     /** A page of a feed as JSON lines ({@code {key,value,timestamp}}), from {@code seq} for at most {@code limit}. */
-    private static void feed(RoutingContext context, ConchServer server) {
+    private void feed(RoutingContext context) {
         FeedId feed = HttpApi.pathRef(context, "feed", FeedId::tryParse, "a feed id");
         if (feed == null) return;
         long from;
@@ -212,9 +215,9 @@ public final class CoreRoutes implements ApiRoutes {
             HttpApi.fail(context, 400, "seq must be at least 1 and limit 1 to " + MAX_FEED_PAGE);
             return;
         }
-        server.blocking(() -> {
+        workers.run(() -> {
             StringBuilder lines = new StringBuilder();
-            server.store().forEachInFeed(feed, from, limit, (StoredMessage stored) -> lines.append(stored.toKvtJson()).append('\n'));
+            store.forEachInFeed(feed, from, limit, (StoredMessage stored) -> lines.append(stored.toKvtJson()).append('\n'));
             return lines.toString();
         }).onSuccess(lines -> context.response().putHeader("Content-Type", "application/x-ndjson; charset=utf-8").end(lines))
                 .onFailure(context::fail);
@@ -226,20 +229,5 @@ public final class CoreRoutes implements ApiRoutes {
         json.put("key", message.key().toString());
         json.put("value", message.value());
         return json;
-    }
-
-    /** Bytes of every file under {@code directory}; 0 when it cannot be read. */
-    public static long directorySize(Path directory) {
-        try (Stream<Path> files = Files.walk(directory)) {
-            return files.filter(Files::isRegularFile).mapToLong(file -> {
-                try {
-                    return Files.size(file);
-                } catch (IOException e) {
-                    return 0;
-                }
-            }).sum();
-        } catch (IOException e) {
-            return 0;
-        }
     }
 }

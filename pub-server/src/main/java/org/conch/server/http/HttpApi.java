@@ -1,5 +1,6 @@
 package org.conch.server.http;
 
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
@@ -8,7 +9,8 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import org.conch.feed.json.CanonicalJson;
 import org.conch.feed.json.Json;
-import org.conch.server.ConchServer;
+import org.conch.server.api.ApiContract;
+import org.conch.server.api.Failures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,14 +33,14 @@ import java.util.concurrent.TimeUnit;
  * {@value #TOKEN_HEADER}.
  */
 public final class HttpApi {
-    public static final String TOKEN_HEADER = "X-Conch-Token";
+    public static final String TOKEN_HEADER = ApiContract.TOKEN_HEADER;
     /** Largest request body: a post is at most 8 KiB of UTF-16, so this leaves room for batches. */
     public static final long MAX_BODY_BYTES = 1 << 20;
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
     private static final Set<HttpMethod> READS = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
     private static final Set<String> LOOPBACK_NAMES = Set.of("localhost", "127.0.0.1", "[::1]", "::1");
 
-    private final ConchServer server;
+    private final Vertx vertx;
     private final byte[] token;
     private final List<ApiRoutes> routeGroups;
     private final String bindHost;
@@ -46,12 +48,16 @@ public final class HttpApi {
     private final RequestRateLimiter limiter;
     private volatile int port;
 
-    public HttpApi(ConchServer server, String token, List<ApiRoutes> routeGroups) {
-        this.server = server;
+    /**
+     * @param token     what writes must carry in {@value #TOKEN_HEADER}
+     * @param bindHost  the address the server is bound to, which the {@code Host} of requests must name
+     * @param perSecond requests a second one client address may make under {@code /api}; 0: no limit
+     */
+    public HttpApi(Vertx vertx, String token, String bindHost, int perSecond, List<ApiRoutes> routeGroups) {
+        this.vertx = vertx;
         this.token = token.getBytes(StandardCharsets.UTF_8);
         this.routeGroups = List.copyOf(routeGroups);
-        this.bindHost = server.config().httpHost();
-        int perSecond = server.config().httpMaxRequestsPerSecond();
+        this.bindHost = bindHost;
         this.limiter = perSecond == 0 ? null
                 : new RequestRateLimiter(perSecond, RequestRateLimiter.DEFAULT_MAX_CLIENTS, System::nanoTime);
     }
@@ -62,11 +68,11 @@ public final class HttpApi {
     }
 
     public Router router() {
-        Router router = Router.router(server.vertx());
+        Router router = Router.router(vertx);
         router.route().handler(this::gate);
-        for (ApiRoutes group : routeGroups) group.mountBodyHandlers(router, server);
+        for (ApiRoutes group : routeGroups) group.mountBodyHandlers(router);
         router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
-        for (ApiRoutes group : routeGroups) group.mount(router, server);
+        for (ApiRoutes group : routeGroups) group.mount(router);
         router.route().last().handler(context -> fail(context, 404, "no such resource: " + context.request().path()));
         router.route().failureHandler(this::failure);
         return router;
@@ -162,7 +168,7 @@ public final class HttpApi {
     }
 
     private void failure(RoutingContext context) {
-        Throwable cause = context.failure();
+        Throwable cause = context.failure() == null ? null : Failures.unwrap(context.failure());
         int status = context.statusCode() > 0 ? context.statusCode() : 500;
         if (status == 413) {
             fail(context, 413, "request body over " + MAX_BODY_BYTES + " bytes");

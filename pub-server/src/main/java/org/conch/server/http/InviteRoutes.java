@@ -3,14 +3,17 @@ package org.conch.server.http;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.conch.feed.FeedId;
+import org.conch.feed.Identity;
 import org.conch.feed.SignCap;
 import org.conch.feed.ref.InvalidRefException;
 import org.conch.feed.ref.InviteCode;
-import org.conch.server.ConchServer;
+import org.conch.feed.store.H2FeedStore;
+import org.conch.gossip.net.GossipConfig;
 import org.conch.server.invite.InviteAcceptor;
 import org.conch.server.invite.InviteEndpoint;
 import org.conch.server.invite.InviteLimits;
 import org.conch.server.invite.InviteReplies;
+import org.conch.server.invite.InviteStore;
 import org.conch.server.invite.InviteTerms;
 
 import java.util.Map;
@@ -27,27 +30,51 @@ import java.util.Map;
  * </ul>
  */
 public final class InviteRoutes implements ApiRoutes {
-    @Override
-    public void mount(Router router, ConchServer server) {
-        router.post("/api/invites").handler(context -> create(context, server));
-        router.get("/api/invites").handler(context -> server.blocking(() -> InviteReplies.list(server.invites().store().list()))
-                .onSuccess(list -> HttpApi.json(context, 200, list)).onFailure(context::fail));
-        router.delete("/api/invites/:id").handler(context -> revoke(context, server));
-        router.post("/api/invites/accept").handler(context -> accept(context, server));
+    private final InviteStore invites;
+    private final InviteLimits limits;
+    private final InviteEndpoint endpoint;
+    private final Identity identity;
+    private final H2FeedStore store;
+    private final GossipConfig gossip;
+    private final Peers peers;
+    private final Workers workers;
+
+    /**
+     * @param endpoint where this server's codes send newcomers
+     * @param gossip   how to dial a pub whose invite is accepted here
+     */
+    public InviteRoutes(InviteStore invites, InviteLimits limits, InviteEndpoint endpoint, Identity identity, H2FeedStore store,
+                        GossipConfig gossip, Peers peers, Workers workers) {
+        this.invites = invites;
+        this.limits = limits;
+        this.endpoint = endpoint;
+        this.identity = identity;
+        this.store = store;
+        this.gossip = gossip;
+        this.peers = peers;
+        this.workers = workers;
     }
 
-    private static void create(RoutingContext context, ConchServer server) {
+    @Override
+    public void mount(Router router) {
+        router.post("/api/invites").handler(this::create);
+        router.get("/api/invites").handler(context -> workers.run(() -> InviteReplies.list(invites.list()))
+                .onSuccess(list -> HttpApi.json(context, 200, list)).onFailure(context::fail));
+        router.delete("/api/invites/:id").handler(this::revoke);
+        router.post("/api/invites/accept").handler(this::accept);
+    }
+
+    private void create(RoutingContext context) {
         Map<String, Object> body = HttpApi.jsonObjectBody(context);
         if (body == null) return;
         InviteTerms terms;
         try {
-            terms = terms(body, server.config().inviteLimits());
+            terms = terms(body, limits);
         } catch (IllegalArgumentException e) {
             HttpApi.fail(context, 400, e.getMessage());
             return;
         }
-        InviteEndpoint endpoint = InviteEndpoint.of(server.config(), server.gossipPort());
-        server.blocking(() -> InviteReplies.created(server.invites().store().create(terms), endpoint, server.identity().id()))
+        workers.run(() -> InviteReplies.created(invites.create(terms), endpoint, identity.id()))
                 .onSuccess(created -> HttpApi.json(context, 200, created))
                 .onFailure(context::fail);
     }
@@ -68,16 +95,16 @@ public final class InviteRoutes implements ApiRoutes {
         return limits.terms(number.longValue(), (String) expires, (String) note);
     }
 
-    private static void revoke(RoutingContext context, ConchServer server) {
+    private void revoke(RoutingContext context) {
         FeedId key = HttpApi.pathRef(context, "id", FeedId::tryParse, "an invite key");
         if (key == null) return;
-        server.blocking(() -> server.invites().store().revoke(key)).onSuccess(revoked -> {
+        workers.run(() -> invites.revoke(key)).onSuccess(revoked -> {
             if (revoked) HttpApi.json(context, 200, Map.of("revoked", key.toString()));
             else HttpApi.fail(context, 404, "no invite has the key " + key);
         }).onFailure(context::fail);
     }
 
-    private static void accept(RoutingContext context, ConchServer server) {
+    private void accept(RoutingContext context) {
         Map<String, Object> body = HttpApi.jsonObjectBody(context);
         if (body == null) return;
         InviteCode code;
@@ -87,15 +114,15 @@ public final class InviteRoutes implements ApiRoutes {
             HttpApi.fail(context, 400, e.getMessage());
             return;
         }
-        if (code.pubKey().equals(server.identity().id())) {
+        if (code.pubKey().equals(identity.id())) {
             HttpApi.fail(context, 400, "that invite is for this server's own pub");
             return;
         }
-        InviteAcceptor.accept(server.vertx(), server.config().gossip(), code, server.identity().id(),
-                        contents -> server.blocking(() -> server.store().publish(server.identity(), contents, SignCap.NONE)))
+        InviteAcceptor.accept(context.vertx(), gossip, code, identity.id(),
+                        contents -> workers.run(() -> store.publish(identity, contents, SignCap.NONE)))
                 .onSuccess(reply -> {
                     // replicate with the pub from now on, over a connection with our own key
-                    server.keepConnected(code.address());
+                    peers.dial(code.address(), true);
                     HttpApi.json(context, 200, reply);
                 })
                 .onFailure(e -> HttpApi.fail(context, e instanceof InviteAcceptor.InviteAcceptException ? 502 : 500, e.getMessage()));

@@ -8,8 +8,10 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.conch.feed.FeedId;
 import org.conch.feed.json.CanonicalJson;
+import org.conch.feed.store.FeedStore;
 import org.conch.feed.store.StoredMessage;
-import org.conch.server.ConchServer;
+import org.conch.feed.store.Timelines;
+import org.conch.gossip.replication.FollowGraph;
 import org.conch.server.http.ApiRoutes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,14 +45,33 @@ public final class EventsRoutes implements ApiRoutes {
     private final MessageJson json = new MessageJson(new MarkdownRenderer());
     private final AtomicInteger backlog = new AtomicInteger();
     private final AtomicBoolean overflowed = new AtomicBoolean();
+    private final FeedStore store;
+    private final Timelines timelines;
+    private final FollowGraph graph;
+    private final FeedId self;
+    private final Executor renderers;
+
+    /**
+     * @param store     whose new messages are sent
+     * @param timelines the abouts that rendered messages carry
+     * @param self      the local identity: messages of feeds it blocks are not sent
+     * @param renderers where messages are rendered, one at a time in store order (not an event loop)
+     */
+    public EventsRoutes(FeedStore store, Timelines timelines, FollowGraph graph, FeedId self, Executor renderers) {
+        this.store = store;
+        this.timelines = timelines;
+        this.graph = graph;
+        this.self = self;
+        this.renderers = renderers;
+    }
 
     private record Stream(HttpServerResponse response, Context context) {
     }
 
     @Override
-    public void mount(Router router, ConchServer server) {
-        SerialExecutor renderer = new SerialExecutor(server.workers());
-        server.store().subscribe(stored -> {
+    public void mount(Router router) {
+        SerialExecutor renderer = new SerialExecutor(renderers);
+        store.subscribe(stored -> {
             if (streams.isEmpty()) return;
             if (backlog.get() >= MAX_BACKLOG) {
                 overflowed.set(true);
@@ -59,7 +81,7 @@ public final class EventsRoutes implements ApiRoutes {
             try {
                 renderer.execute(() -> {
                     try {
-                        broadcast(server, stored);
+                        broadcast(stored);
                     } finally {
                         if (backlog.decrementAndGet() == 0 && overflowed.getAndSet(false)) send("data: {\"overflow\":true}\n\n");
                     }
@@ -68,10 +90,10 @@ public final class EventsRoutes implements ApiRoutes {
                 backlog.decrementAndGet(); // the server is stopping; its streams close with it
             }
         });
-        router.get("/api/events").handler(context -> open(context, server));
+        router.get("/api/events").handler(this::open);
     }
 
-    private void open(RoutingContext context, ConchServer server) {
+    private void open(RoutingContext context) {
         HttpServerResponse response = context.response();
         response.setChunked(true)
                 .putHeader("Content-Type", "text/event-stream; charset=utf-8")
@@ -90,13 +112,12 @@ public final class EventsRoutes implements ApiRoutes {
         });
     }
 
-    private void broadcast(ConchServer server, StoredMessage stored) {
+    private void broadcast(StoredMessage stored) {
         FeedId author = stored.message().author();
-        if (server.replication().followGraph().isBlockedBy(server.identity().id(), author)) return;
+        if (graph.isBlockedBy(self, author)) return;
         Map<String, Object> event = new LinkedHashMap<>();
-        event.put("message", json.message(stored, server.store().about(author)));
-        event.put("home", author.equals(server.identity().id())
-                || server.replication().followGraph().follows(server.identity().id(), author));
+        event.put("message", json.message(stored, timelines.about(author)));
+        event.put("home", author.equals(self) || graph.follows(self, author));
         send("data: " + CanonicalJson.compact(event) + "\n\n");
     }
 

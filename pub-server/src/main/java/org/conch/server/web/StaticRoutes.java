@@ -3,8 +3,7 @@ package org.conch.server.web;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import org.conch.server.ConchServer;
-import org.conch.server.ServerException;
+import org.conch.server.config.ServerException;
 import org.conch.server.http.ApiRoutes;
 
 import java.nio.charset.StandardCharsets;
@@ -23,15 +22,22 @@ public final class StaticRoutes implements ApiRoutes {
     public static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
             + "img-src 'self' http: https:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+    private final String apiToken;
+
+    /** @param apiToken the token the served index.html carries, for the client's writes */
+    public StaticRoutes(String apiToken) {
+        this.apiToken = apiToken;
+    }
+
     @Override
-    public void mount(Router router, ConchServer server) {
+    public void mount(Router router) {
         Map<String, Buffer> bodies = new LinkedHashMap<>();
         Map<String, byte[]> files = WebClientFiles.load();
         files.forEach((name, bytes) -> bodies.put(name, Buffer.buffer(bytes)));
         String index = new String(files.get("index.html"), StandardCharsets.UTF_8);
         if (!index.contains(TOKEN_PLACEHOLDER)) throw new ServerException("web-client/index.html has no conch-token meta tag to fill in");
         bodies.put("index.html", Buffer.buffer(index.replace(TOKEN_PLACEHOLDER,
-                "<meta name=\"conch-token\" content=\"" + escapeAttribute(server.dataDirectory().apiToken()) + "\">")));
+                "<meta name=\"conch-token\" content=\"" + escapeAttribute(apiToken) + "\">")));
         router.get("/").handler(context -> send(context, "index.html", bodies));
         // Browsers ask for it on their own; an empty answer keeps a 404 out of the console.
         router.get("/favicon.ico").handler(context -> context.response().setStatusCode(204).end());

@@ -4,16 +4,15 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.conch.feed.FeedId;
 import org.conch.feed.MessageId;
-import org.conch.feed.store.H2FeedStore;
 import org.conch.feed.store.StoredMessage;
 import org.conch.feed.store.Timelines;
 import org.conch.feed.store.Timelines.About;
 import org.conch.feed.store.Timelines.Kind;
 import org.conch.feed.store.Timelines.Page;
 import org.conch.gossip.replication.FollowGraph;
-import org.conch.server.ConchServer;
 import org.conch.server.http.ApiRoutes;
 import org.conch.server.http.HttpApi;
+import org.conch.server.http.Workers;
 
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -34,66 +33,74 @@ import java.util.concurrent.Callable;
 public final class TimelineRoutes implements ApiRoutes {
     private final MarkdownRenderer markdown = new MarkdownRenderer();
     private final MessageJson json = new MessageJson(markdown);
+    private final Timelines store;
+    private final FollowGraph graph;
+    private final FeedId self;
+    private final Workers workers;
+
+    /** @param self the local identity, whose follows make the home timeline and whose blocks are left out */
+    public TimelineRoutes(Timelines store, FollowGraph graph, FeedId self, Workers workers) {
+        this.store = store;
+        this.graph = graph;
+        this.self = self;
+        this.workers = workers;
+    }
 
     @Override
-    public void mount(Router router, ConchServer server) {
+    public void mount(Router router) {
         // The timeline index is built on first use; build it now so that the first page is not the slow one.
-        server.blocking(() -> server.store().about(server.identity().id()));
-        router.get("/api/timeline/home").handler(context -> timeline(context, server, true));
-        router.get("/api/timeline/public").handler(context -> timeline(context, server, false));
-        router.get("/api/profile/:feed").handler(context -> profile(context, server));
-        router.get("/api/thread/:message").handler(context -> thread(context, server));
-        router.get("/api/message/:message").handler(context -> message(context, server));
-        router.get("/api/about/:feed").handler(context -> about(context, server));
+        workers.run(() -> store.about(self));
+        router.get("/api/timeline/home").handler(context -> timeline(context, true));
+        router.get("/api/timeline/public").handler(context -> timeline(context, false));
+        router.get("/api/profile/:feed").handler(this::profile);
+        router.get("/api/thread/:message").handler(this::thread);
+        router.get("/api/message/:message").handler(this::message);
+        router.get("/api/about/:feed").handler(this::about);
     }
 
     /** The local identity and the feeds it follows: whose messages the home timeline shows. */
-    public static Set<FeedId> homeFeeds(ConchServer server) {
-        FeedId self = server.identity().id();
-        Set<FeedId> feeds = new HashSet<>(server.replication().followGraph().followed(self));
+    private Set<FeedId> homeFeeds() {
+        Set<FeedId> feeds = new HashSet<>(graph.followed(self));
         feeds.add(self);
         return feeds;
     }
 
-    private void timeline(RoutingContext context, ConchServer server, boolean home) {
+    private void timeline(RoutingContext context, boolean home) {
         PageRequest request = PageRequest.of(context, "before");
         if (request == null) return;
-        H2FeedStore store = server.store();
-        reply(context, server, () -> {
+        reply(context, () -> {
             long before = request.cursorOr(Timelines.NEWEST);
             Page page = home
-                    ? store.homeTimeline(homeFeeds(server), request.kind(), before, request.limit())
-                    : withoutBlocked(server, store.publicTimeline(request.kind(), before, request.limit()));
+                    ? store.homeTimeline(homeFeeds(), request.kind(), before, request.limit())
+                    : withoutBlocked(store.publicTimeline(request.kind(), before, request.limit()));
             return json.page(page, store.abouts(MessageJson.authors(page)));
         });
     }
 
-    private void profile(RoutingContext context, ConchServer server) {
+    private void profile(RoutingContext context) {
         FeedId feed = feedParam(context);
         PageRequest request = feed == null ? null : PageRequest.of(context, "before");
         if (request == null) return;
-        H2FeedStore store = server.store();
-        reply(context, server, () -> {
+        reply(context, () -> {
             Page page = store.profile(feed, request.kind(), request.cursorOr(Timelines.NEWEST), request.limit());
             About about = store.about(feed);
             Map<String, Object> profile = new LinkedHashMap<>();
             profile.put("about", MessageJson.about(about));
             profile.put("descriptionHtml", about.description() == null ? null : markdown.render(about.description()));
-            FollowGraph.Relation relation = server.replication().followGraph().relation(server.identity().id(), feed);
+            FollowGraph.Relation relation = graph.relation(self, feed);
             profile.put("relation", relation.name().toLowerCase(Locale.ROOT));
-            profile.put("self", feed.equals(server.identity().id()));
+            profile.put("self", feed.equals(self));
             profile.putAll(json.page(page, Map.of(feed, about)));
             return profile;
         });
     }
 
-    private void thread(RoutingContext context, ConchServer server) {
+    private void thread(RoutingContext context) {
         MessageId root = messageParam(context);
         PageRequest request = root == null ? null : PageRequest.of(context, "after");
         if (request == null) return;
-        H2FeedStore store = server.store();
-        reply(context, server, () -> {
-            Page replies = withoutBlocked(server, store.replies(root, request.cursorOr(0), request.limit()));
+        reply(context, () -> {
+            Page replies = withoutBlocked(store.replies(root, request.cursorOr(0), request.limit()));
             Set<FeedId> authors = MessageJson.authors(replies);
             // The root is part of the first page only.
             StoredMessage rootMessage = request.cursor().isPresent() ? null : store.get(root).orElse(null);
@@ -106,11 +113,10 @@ public final class TimelineRoutes implements ApiRoutes {
         });
     }
 
-    private void message(RoutingContext context, ConchServer server) {
+    private void message(RoutingContext context) {
         MessageId key = messageParam(context);
         if (key == null) return;
-        H2FeedStore store = server.store();
-        server.blocking(() -> store.get(key).map(stored -> json.message(stored, store.about(stored.message().author()))).orElse(null))
+        workers.run(() -> store.get(key).map(stored -> json.message(stored, store.about(stored.message().author()))).orElse(null))
                 .onSuccess(message -> {
                     if (message == null) HttpApi.fail(context, 404, "no message " + key + " is stored here");
                     else HttpApi.json(context, 200, message);
@@ -118,24 +124,22 @@ public final class TimelineRoutes implements ApiRoutes {
                 .onFailure(context::fail);
     }
 
-    private void about(RoutingContext context, ConchServer server) {
+    private void about(RoutingContext context) {
         FeedId feed = feedParam(context);
         if (feed == null) return;
-        reply(context, server, () -> MessageJson.about(server.store().about(feed)));
+        reply(context, () -> MessageJson.about(store.about(feed)));
     }
 
     /** The messages of feeds the local identity blocks are left out (the page may come out shorter; its cursor holds). */
-    static Page withoutBlocked(ConchServer server, Page page) {
-        FollowGraph graph = server.replication().followGraph();
-        FeedId self = server.identity().id();
+    private Page withoutBlocked(Page page) {
         List<StoredMessage> kept = page.messages().stream()
                 .filter(stored -> !graph.isBlockedBy(self, stored.message().author()))
                 .toList();
         return kept.size() == page.messages().size() ? page : new Page(kept, page.next());
     }
 
-    private static void reply(RoutingContext context, ConchServer server, Callable<Object> work) {
-        server.blocking(work).onSuccess(value -> HttpApi.json(context, 200, value)).onFailure(context::fail);
+    private void reply(RoutingContext context, Callable<Object> work) {
+        workers.run(work).onSuccess(value -> HttpApi.json(context, 200, value)).onFailure(context::fail);
     }
 
     private static FeedId feedParam(RoutingContext context) {

@@ -1,6 +1,6 @@
 package org.conch.server.web;
 
-import org.conch.server.ServerException;
+import org.conch.server.config.ServerException;
 
 import java.io.IOException;
 import java.net.URI;

@@ -1,6 +1,8 @@
 package org.conch.server.web;
 
 import org.conch.feed.FeedState;
+import org.conch.server.BlockedEventLoops;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.conch.feed.Identity;
 import org.conch.feed.Message;
 import org.conch.feed.MessageSigner;
@@ -8,8 +10,8 @@ import org.conch.feed.SignCap;
 import org.conch.feed.json.CanonicalJson;
 import org.conch.feed.json.Json;
 import org.conch.server.ConchServer;
-import org.conch.server.ServerConfig;
-import org.conch.server.cli.DataDirectory;
+import org.conch.server.config.ServerConfig;
+import org.conch.server.config.DataDirectory;
 import org.conch.server.http.HttpApi;
 import org.conch.testing.Await;
 import org.junit.jupiter.api.AfterEach;
@@ -45,6 +47,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * shapes, paging, the home set following contact messages, and the security rules on these routes.
  */
 class WebApiIT {
+    @RegisterExtension
+    final BlockedEventLoops loops = new BlockedEventLoops();
+
     private static final Identity BOB = Identity.fromSeed(seed(2));
 
     @TempDir
@@ -60,7 +65,7 @@ class WebApiIT {
         Identity alice = Identity.fromSeed(seed(1));
         alice.save(data.resolve("secret"));
         self = alice.id().toString();
-        server = ConchServer.start(ServerConfig.load(data, Map.of(),
+        server = loops.start(ServerConfig.load(data, Map.of(),
                 Map.of("host", "127.0.0.1", "port", "0", "http-port", "0", "lan", "false")), new DataDirectory(data));
         base = "http://127.0.0.1:" + server.httpPort();
     }

@@ -1,10 +1,12 @@
 package org.conch.server.web;
 
 import org.conch.feed.FeedId;
+import org.conch.server.BlockedEventLoops;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.conch.feed.Identity;
 import org.conch.server.ConchServer;
-import org.conch.server.ServerConfig;
-import org.conch.server.cli.DataDirectory;
+import org.conch.server.config.ServerConfig;
+import org.conch.server.config.DataDirectory;
 import org.conch.testing.Await;
 import org.conch.testing.RealPeer;
 import org.conch.testing.RealPeer.Stack;
@@ -29,6 +31,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * reload, and a hostile post renders inert.
  */
 class WebClientIT {
+    @RegisterExtension
+    final BlockedEventLoops loops = new BlockedEventLoops();
+
     private static final long REPLICATION_MS = 60_000;
     private static final String HOSTILE = "hostile: <script>window.pwned = 'script'</script> "
             + "[click me](javascript:window.pwned='link') <img src=x onerror=\"window.pwned='img'\"> "
@@ -47,7 +52,7 @@ class WebClientIT {
         peer = RealPeer.start(Stack.CLASSIC, work.resolve("peer"));
         Path data = work.resolve("conch");
         Identity.generate().save(data.resolve("secret"));
-        conch = ConchServer.start(ServerConfig.load(data, Map.of(),
+        conch = loops.start(ServerConfig.load(data, Map.of(),
                 Map.of("host", "127.0.0.1", "port", "0", "http-port", "0", "lan", "false")), new DataDirectory(data));
         browser = Browser.start(work.resolve("browser.log"));
     }

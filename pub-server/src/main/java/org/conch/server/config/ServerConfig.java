@@ -1,10 +1,11 @@
-package org.conch.server;
+package org.conch.server.config;
 
 import org.conch.feed.blob.BlobStore;
 import org.conch.feed.json.Json;
 import org.conch.feed.ref.MultiserverAddress;
 import org.conch.gossip.muxrpc.RpcSession;
 import org.conch.gossip.net.GossipConfig;
+import org.conch.server.invite.InviteEndpoint;
 import org.conch.server.invite.InviteLimits;
 import org.conch.server.invite.InviteTerms;
 import org.conch.server.log.LogFormat;
@@ -127,6 +128,19 @@ public record ServerConfig(String host, int port, String httpHost, int httpPort,
     /** The most an invite created on this server may allow. */
     public InviteLimits inviteLimits() {
         return new InviteLimits(inviteMaxUses, inviteMaxDays);
+    }
+
+    /**
+     * Where this server's invite codes tell newcomers to dial when it listens on {@code gossipPort}: a pub's public
+     * host; otherwise the gossip host, or 127.0.0.1 when it listens on every interface, with a warning, since peers
+     * elsewhere may be unable to dial that.
+     */
+    public InviteEndpoint inviteEndpoint(int gossipPort) {
+        if (pub) return new InviteEndpoint(publicHost, gossipPort, null);
+        boolean everyInterface = host.equals("0.0.0.0") || host.equals("::");
+        String dialled = everyInterface ? "127.0.0.1" : host;
+        return new InviteEndpoint(dialled, gossipPort, "not configured as a pub (no --pub and --public-host): the code names "
+                + dialled + ":" + gossipPort + ", which peers on other machines may not reach");
     }
 
     /** One value of a setting and where it came from, for error messages. */

@@ -1,4 +1,4 @@
-package org.conch.server.cli;
+package org.conch.server.config;
 
 import org.conch.feed.Identity;
 import org.conch.feed.store.H2FeedStore;
@@ -41,6 +41,21 @@ public final class DataDirectory {
         return root.resolve(STORE_DIRECTORY);
     }
 
+    /** Bytes of every file of the store; 0 when it cannot be read. Blocking: walks the directory. */
+    public long storeBytes() {
+        try (java.util.stream.Stream<Path> files = Files.walk(storeDirectory())) {
+            return files.filter(Files::isRegularFile).mapToLong(file -> {
+                try {
+                    return Files.size(file);
+                } catch (IOException e) {
+                    return 0; // removed while walking: a compaction or checkpoint
+                }
+            }).sum();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
     /** The pub's invites database ({@code invites/invites.mv.db}). */
     public Path invitesDirectory() {
         return root.resolve(org.conch.server.invite.InviteStore.DIRECTORY);
@@ -52,7 +67,7 @@ public final class DataDirectory {
     }
 
     /** Opens the blob store of an initialised directory with the limits of {@code config}. */
-    public org.conch.feed.blob.BlobStore openBlobs(org.conch.server.ServerConfig config) {
+    public org.conch.feed.blob.BlobStore openBlobs(ServerConfig config) {
         identity(); // as openStore
         return org.conch.feed.blob.BlobStore.open(blobsDirectory(), config.blobMaxBytes(), config.blobQuotaBytes());
     }
@@ -70,8 +85,7 @@ public final class DataDirectory {
     /** The local identity; a directory without one is an error that says how to make one. */
     public Identity identity() {
         if (!hasIdentity()) {
-            throw new CliException("no identity in " + root + ": run `conch init --data " + shellQuoted(root) + "` first",
-                    ExitCodes.FAILED);
+            throw new ServerException("no identity in " + root + ": run `conch init --data " + shellQuoted(root) + "` first");
         }
         return Identity.load(secretFile());
     }
@@ -93,8 +107,7 @@ public final class DataDirectory {
                 // not a POSIX file system: the secret file's own permissions are all we can set
             }
         } catch (IOException e) {
-            throw new CliException("cannot create the data directory " + root + ": " + org.conch.feed.io.IoErrors.describe(e),
-                    ExitCodes.FAILED, e);
+            throw new ServerException("cannot create the data directory " + root + ": " + org.conch.feed.io.IoErrors.describe(e), e);
         }
     }
 
@@ -123,7 +136,7 @@ public final class DataDirectory {
             }
             return Files.readString(file).trim();
         } catch (IOException e) {
-            throw new CliException("cannot read or create " + file + ": " + org.conch.feed.io.IoErrors.describe(e), ExitCodes.FAILED, e);
+            throw new ServerException("cannot read or create " + file + ": " + org.conch.feed.io.IoErrors.describe(e), e);
         }
     }
 

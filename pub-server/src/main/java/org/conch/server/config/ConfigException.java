@@ -1,4 +1,4 @@
-package org.conch.server;
+package org.conch.server.config;
 
 /** A configuration value is wrong: the message names the key, where the value came from and what is accepted. */
 public final class ConfigException extends ServerException {

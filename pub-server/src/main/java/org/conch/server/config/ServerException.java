@@ -1,4 +1,4 @@
-package org.conch.server;
+package org.conch.server.config;
 
 /** Root of pub-server's own errors: the server or a command cannot do what was asked, for the reason given. */
 public class ServerException extends RuntimeException {

@@ -1,4 +1,4 @@
-package org.conch.server;
+package org.conch.server.config;
 
 import org.conch.server.invite.InviteLimits;
 import org.conch.server.log.LogFormat;

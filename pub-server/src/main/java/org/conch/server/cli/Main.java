@@ -1,4 +1,4 @@
-package org.conch.server;
+package org.conch.server.cli;
 
 import org.conch.server.cli.ConchCommand;
 

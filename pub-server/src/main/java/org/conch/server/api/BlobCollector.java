@@ -1,4 +1,4 @@
-package org.conch.server;
+package org.conch.server.api;
 
 import org.conch.feed.BlobId;
 import org.conch.feed.FeedId;
