@@ -24,9 +24,9 @@ class BlockedEventLoopsTest {
     @Test
     void anEventLoopHeldPastTheLimitFailsTheTest() throws Exception {
         // holds an event loop until the checker reports it, as a JDBC call there would
-        Instant deadline = Instant.now().plus(InProcessConch.DEADLINE);
+        Instant deadline = Instant.now().plus(java.time.Duration.ofSeconds(30));
         vertx.runOnContext(v -> holdUntilReported(deadline));
-        InProcessConch.await(loops::anyBlocked, "the blocked event loop reported");
+        org.conch.testing.Await.until("the blocked event loop reported", loops::anyBlocked);
 
         assertThatThrownBy(() -> loops.afterEach(null))
                 .isInstanceOf(AssertionError.class)
