@@ -251,8 +251,9 @@ public final class H2FeedStore implements FeedStore, Timelines {
             appended.add(new StoredMessage(entry.logSequence(), outcome.message(), receivedAt));
             next++;
         }
-        heads.putAll(staged);
+        // The overlay first: a reader that sees a feed's new head must find its messages too.
         indexes.add(entries);
+        heads.putAll(staged);
         timelines.appended(appended);
         nextLogSequence = logSequence;
         nextAuthorId = authorId;
