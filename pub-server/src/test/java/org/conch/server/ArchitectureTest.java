@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The package rules of design.md, over the main classes of every module (pub-server sees them all):
  * protocol cores free of Vert.x and I/O, module arrows pointing one way, no cycles between
- * pub-server's packages.
+ * pub-server's packages, and those packages layered the way the wiring needs.
  */
 class ArchitectureTest {
     private static JavaClasses main;
@@ -73,6 +73,30 @@ class ArchitectureTest {
     @Test
     void pubServerPackagesHaveNoCycles() {
         slices().assignedFrom(PUB_SERVER_PACKAGES).should().beFreeOfCycles().check(main);
+    }
+
+    /** Config and the API contract at the bottom, the routes above them, the wiring above those, the CLI on top. */
+    @Test
+    void theWiringDependsOnTheRoutesAndTheCliOnTheWiringNotTheOtherWayRound() {
+        assertThat(packagesUsedBy("org.conch.server")).contains("org.conch.server.http", "org.conch.server.web");
+        assertThat(packagesUsedBy("org.conch.server.cli")).contains("org.conch.server");
+        noClasses().that().resideInAPackage("org.conch.server")
+                .should().dependOnClassesThat().resideInAPackage("org.conch.server.cli..").check(main);
+        noClasses().that().resideInAPackage("org.conch.server.http..")
+                .should().dependOnClassesThat().resideInAPackage("org.conch.server").check(main);
+        noClasses().that().resideInAPackage("org.conch.server.config..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.conch.server", "org.conch.server.cli..").check(main);
+    }
+
+    /** The other packages the classes of {@code pkg} (that package alone) refer to. */
+    private static java.util.Set<String> packagesUsedBy(String pkg) {
+        java.util.Set<String> used = new java.util.TreeSet<>();
+        main.stream().filter(c -> c.getPackageName().equals(pkg))
+                .flatMap(c -> c.getDirectDependenciesFromSelf().stream())
+                .map(dependency -> dependency.getTargetClass().getPackageName())
+                .filter(target -> !target.equals(pkg))
+                .forEach(used::add);
+        return used;
     }
 
     /** Each package under org.conch.server is a slice; the classes of org.conch.server itself are one more. */

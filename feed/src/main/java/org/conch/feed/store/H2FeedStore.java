@@ -328,11 +328,6 @@ public final class H2FeedStore implements FeedStore, Timelines {
         for (ForkToRecord fork : forks) indexes.authorIndexed(fork.authorId());
     }
 
-    /** The thread a message belongs to: content.root when it is a message id. */
-    static MessageId rootOf(Message message) {
-        return IndexWriter.rootOf(message);
-    }
-
     @Override
     public Message publish(Identity identity, Object content, SignCap cap) {
         return publish(identity, List.of(content), cap).get(0);
@@ -389,11 +384,16 @@ public final class H2FeedStore implements FeedStore, Timelines {
 
     /** The message at a log position, wherever its index entry is. */
     Optional<StoredMessage> atPosition(long logSequence) {
+        return offsetOf(logSequence).map(this::read);
+    }
+
+    /** Where the message at a log position starts in the log, wherever its index entry is. */
+    private Optional<Long> offsetOf(long logSequence) {
         // Memory first: an entry leaves it only once its row is committed.
         IndexWriter.Entry pending = indexes.pendingAt(logSequence);
-        if (pending != null) return Optional.of(read(pending.offset()));
+        if (pending != null) return Optional.of(pending.offset());
         return offsets("SELECT log_seq, log_offset FROM message WHERE log_seq = ?", statement -> statement.setLong(1, logSequence))
-                .stream().findFirst().map(row -> read(row[1]));
+                .stream().findFirst().map(row -> row[1]);
     }
 
     StoredMessage read(long offset) {
@@ -404,8 +404,8 @@ public final class H2FeedStore implements FeedStore, Timelines {
     public void forEachInFeed(FeedId feed, long fromSequence, long limit, Consumer<StoredMessage> action) {
         FeedHead head = heads.get(feed);
         if (head == null) return;
-        IndexWriter.View view = indexes.view();
         long next = Math.max(1, fromSequence);
+        IndexWriter.View view = indexes.feedView(head.authorId(), next, head.sequence());
         long remaining = limit <= 0 ? Long.MAX_VALUE : limit;
         boolean indexedPart = true;
         while (remaining > 0 && indexedPart) {
@@ -430,7 +430,7 @@ public final class H2FeedStore implements FeedStore, Timelines {
         }
         for (IndexWriter.Entry entry : view.pending()) {
             if (remaining <= 0) return;
-            if (entry.logSequence() > view.indexedThrough() && entry.authorId() == head.authorId() && entry.sequence() >= next) {
+            if (entry.sequence() >= next) {
                 action.accept(read(entry.offset()));
                 remaining--;
             }
@@ -442,19 +442,8 @@ public final class H2FeedStore implements FeedStore, Timelines {
         checkOpen();
         long from = Math.max(1, fromLogSequence);
         if (from >= nextLogSequence) return;
-        long offset;
-        if (from == 1) {
-            offset = 0;
-        } else {
-            IndexWriter.Entry pending = indexes.pendingAt(from);
-            if (pending != null) {
-                offset = pending.offset();
-            } else {
-                List<long[]> row = offsets("SELECT log_seq, log_offset FROM message WHERE log_seq = ?", statement -> statement.setLong(1, from));
-                if (row.isEmpty()) throw new StoreException("log position " + from + " has no index entry; run conch fsck");
-                offset = row.get(0)[1];
-            }
-        }
+        long offset = from == 1 ? 0 : offsetOf(from).orElseThrow(() ->
+                new StoreException("log position " + from + " has no index entry; run conch fsck"));
         log.scan(offset, (at, entry) -> action.accept(entry.stored()));
     }
 
@@ -497,7 +486,7 @@ public final class H2FeedStore implements FeedStore, Timelines {
 
     /** The messages of a thread after a log position, oldest first, at most {@code count}. */
     List<StoredMessage> repliesAfter(MessageId root, long after, int count) {
-        IndexWriter.View view = indexes.view();
+        IndexWriter.View view = indexes.view(entry -> entry.logSequence() > after && root.equals(entry.root()));
         List<StoredMessage> result = new ArrayList<>();
         for (long[] row : offsets(REPLIES_PAGE, statement -> {
             statement.setBytes(1, root.bytes());
@@ -509,20 +498,19 @@ public final class H2FeedStore implements FeedStore, Timelines {
         }
         for (IndexWriter.Entry entry : view.pending()) {
             if (result.size() >= count) break;
-            if (entry.logSequence() > Math.max(after, view.indexedThrough()) && root.equals(entry.root())) result.add(read(entry.offset()));
+            result.add(read(entry.offset()));
         }
         return result;
     }
 
     @Override
     public List<StoredMessage> byType(String type, int limit) {
-        IndexWriter.View view = indexes.view();
+        IndexWriter.View view = indexes.view(entry -> type.equals(entry.type()));
         List<StoredMessage> result = new ArrayList<>();
-        List<IndexWriter.Entry> newestFirst = new ArrayList<>(view.pending());
-        java.util.Collections.reverse(newestFirst);
-        for (IndexWriter.Entry entry : newestFirst) {
+        List<IndexWriter.Entry> pending = view.pending();
+        for (int i = pending.size() - 1; i >= 0; i--) { // newest first
             if (result.size() >= limit) return result;
-            if (entry.logSequence() > view.indexedThrough() && type.equals(entry.type())) result.add(read(entry.offset()));
+            result.add(read(pending.get(i).offset()));
         }
         int rest = limit - result.size();
         for (long[] row : offsets(NEWEST_OF_TYPE, statement -> {

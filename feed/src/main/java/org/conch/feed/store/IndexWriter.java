@@ -11,7 +11,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.HashSet;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +23,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Predicate;
 
 /**
  * Writes the H2 indexes of what the log holds, off the append path. An append puts its entries here once
@@ -31,9 +33,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * them from memory. Message ids go on to the id index in larger sorted batches behind a watermark of their
  * own ({@code keys_indexed_through}, never ahead of {@code indexed_through}).
  *
- * <p>Readers see every acknowledged append: they take a {@link #view()} (the entries still in memory, then the
- * watermark) and read H2 for positions up to the watermark and the view for those past it. An entry leaves
- * memory only after the watermark passed it, so each position is in one of the two.
+ * <p>Readers see every acknowledged append: they take a {@link #view} (the entries they want of those still in
+ * memory, and the watermark) and read H2 for positions up to the watermark and the view for those past it.
+ * Moving the watermark and dropping the entries it passed happen together under a lock a view also takes,
+ * so in a view the memory holds exactly the positions past the watermark, and each position is in one of
+ * the two. A view copies only the entries it asked for: readers run on every page a peer is sent.
  */
 final class IndexWriter {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(IndexWriter.class);
@@ -49,8 +53,8 @@ final class IndexWriter {
         }
     }
 
-    /** The entries not yet in H2, in log order, and the watermark read after them. */
-    record View(Collection<Entry> pending, long indexedThrough) {
+    /** Entries not yet in H2 (those the reader asked for), and the watermark: every position past it is in memory. */
+    record View(List<Entry> pending, long indexedThrough) {
     }
 
     private final ConcurrentSkipListMap<Long, Entry> pending = new ConcurrentSkipListMap<>();
@@ -61,6 +65,8 @@ final class IndexWriter {
     /** Authors whose row is in H2 (the rest are known only in memory so far). */
     private final Set<Integer> authorsInIndex = ConcurrentHashMap.newKeySet();
     private volatile long indexedThrough;
+    /** Held to move the watermark and drop what it passed; views hold it shared, so they see both or neither. */
+    private final ReentrantReadWriteLock watermark = new ReentrantReadWriteLock();
     private final int batch;
     private final int keyBatch;
     private final Connection connection;
@@ -123,9 +129,38 @@ final class IndexWriter {
         return unindexedKeys.size() >= keyBatch;
     }
 
-    View view() {
-        List<Entry> entries = new ArrayList<>(pending.values());
-        return new View(entries, indexedThrough);
+    /** The entries still in memory that {@code wanted} picks, in log order, with the watermark. */
+    View view(Predicate<Entry> wanted) {
+        watermark.readLock().lock();
+        try {
+            List<Entry> entries = new ArrayList<>();
+            for (Entry entry : pending.values()) {
+                if (wanted.test(entry)) entries.add(entry);
+            }
+            return new View(entries, indexedThrough);
+        } finally {
+            watermark.readLock().unlock();
+        }
+    }
+
+    /**
+     * One feed's entries still in memory with sequences from {@code fromSequence} to {@code latest}, in sequence
+     * order, with the watermark. A feed's entries in memory are its newest, consecutive, so they are found by
+     * sequence from {@code latest} down, without looking at other feeds'.
+     */
+    View feedView(int authorId, long fromSequence, long latest) {
+        watermark.readLock().lock();
+        try {
+            java.util.ArrayDeque<Entry> entries = new java.util.ArrayDeque<>();
+            for (long sequence = latest; sequence >= fromSequence; sequence--) {
+                Entry entry = pendingBySlot.get(slot(authorId, sequence));
+                if (entry == null) break;
+                entries.addFirst(entry);
+            }
+            return new View(List.copyOf(entries), indexedThrough);
+        } finally {
+            watermark.readLock().unlock();
+        }
     }
 
     long indexedThrough() {
@@ -183,11 +218,16 @@ final class IndexWriter {
         List<Entry> entries = new ArrayList<>(pending.values());
         if (entries.isEmpty()) return;
         writeRows(connection, entries, authorsInIndex);
-        indexedThrough = entries.get(entries.size() - 1).logSequence();
-        // Only now: a reader that misses an entry here finds it in H2.
-        for (Entry entry : entries) {
-            pending.remove(entry.logSequence());
-            pendingBySlot.remove(slot(entry.authorId(), entry.sequence()));
+        // Only now, and in one step for views: a reader that misses an entry here finds it in H2.
+        watermark.writeLock().lock();
+        try {
+            indexedThrough = entries.get(entries.size() - 1).logSequence();
+            for (Entry entry : entries) {
+                pending.remove(entry.logSequence());
+                pendingBySlot.remove(slot(entry.authorId(), entry.sequence()));
+            }
+        } finally {
+            watermark.writeLock().unlock();
         }
     }
 
@@ -202,14 +242,13 @@ final class IndexWriter {
                              + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
              PreparedStatement reply = connection.prepareStatement("INSERT INTO reply (root, log_seq) VALUES (?, ?)");
              PreparedStatement mark = connection.prepareStatement("UPDATE store_state SET num = ? WHERE name = ?")) {
-            List<Integer> newAuthors = new ArrayList<>();
+            Set<Integer> newAuthors = new HashSet<>();
             boolean anyReply = false;
             for (Entry entry : entries) {
-                if (!authorsInIndex.contains(entry.authorId()) && !newAuthors.contains(entry.authorId())) {
+                if (!authorsInIndex.contains(entry.authorId()) && newAuthors.add(entry.authorId())) {
                     author.setInt(1, entry.authorId());
                     author.setBytes(2, entry.author().bytes());
                     author.executeUpdate();
-                    newAuthors.add(entry.authorId());
                 }
                 message.setLong(1, entry.logSequence());
                 message.setInt(2, entry.authorId());

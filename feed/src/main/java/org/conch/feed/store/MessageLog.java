@@ -246,9 +246,7 @@ final class MessageLog implements AutoCloseable {
         out.putInt(payload).putInt(0);
         out.putLong(entry.logSequence()).putDouble(entry.receivedAt()).put(entry.key().bytes()).put(entry.author().bytes())
                 .putLong(entry.sequence()).put(entry.json());
-        CRC32C crc = new CRC32C();
-        crc.update(out.array(), start + FRAME_BYTES, payload);
-        out.putInt(start + 4, (int) crc.getValue());
+        out.putInt(start + 4, crcOf(out.array(), start + FRAME_BYTES, payload));
         return FRAME_BYTES + payload;
     }
 

@@ -100,9 +100,10 @@ final class TimelineReads {
             store.writeLock().lock();
             try {
                 store.checkOpen();
-                snapshot = store.nextLogSequence() - 1;
+                long last = store.nextLogSequence() - 1;
+                snapshot = last;
                 feedsById = store.feedsById();
-                view = store.indexes().view();
+                view = store.indexes().view(entry -> entry.logSequence() <= last);
                 appendedDuringBuild = appendedMeanwhile;
             } finally {
                 store.writeLock().unlock();
@@ -130,10 +131,7 @@ final class TimelineReads {
     private TimelineIndex buildIndex(long snapshot, IndexWriter.View view, Map<Integer, FeedId> feedsById) {
         TimelineIndex index = new TimelineIndex();
         long indexed = Math.min(snapshot, view.indexedThrough());
-        List<IndexWriter.Entry> pending = new ArrayList<>();
-        for (IndexWriter.Entry entry : view.pending()) {
-            if (entry.logSequence() > indexed && entry.logSequence() <= snapshot) pending.add(entry);
-        }
+        List<IndexWriter.Entry> pending = view.pending();
         List<Long> aboutOffsets = new ArrayList<>();
         try (Connection connection = store.readers().getConnection()) {
             // Both walks read indexes: (msg_type, log_seq), and (author_id, seq), whose entries hold the row key log_seq.

@@ -62,7 +62,7 @@ class H2FeedStoreIndexingTest {
             indexThread.remove(0).run(); // positions 1-6 now in H2
             replies(store, thread, 3); // 7-9 only in memory
             assertThat(store.indexes().indexedThrough()).isEqualTo(6);
-            assertThat(store.indexes().view().pending()).hasSize(3);
+            assertThat(store.indexes().view(entry -> true).pending()).hasSize(3);
 
             assertEverythingReadable(store, thread);
         }
@@ -135,7 +135,7 @@ class H2FeedStoreIndexingTest {
             update(connection, "UPDATE store_state SET num = " + endOfThird + " WHERE name = 'indexed_log_end'");
         }
         try (H2FeedStore store = H2FeedStore.open(dir)) {
-            assertThat(store.indexes().view().pending()).as("caught up before the store is used").isEmpty();
+            assertThat(store.indexes().view(entry -> true).pending()).as("caught up before the store is used").isEmpty();
             assertThat(store.state(BOB.id())).hasValueSatisfying(state -> assertThat(state.sequence()).isEqualTo(8));
             assertEverythingReadableAfterCatchUp(store, thread);
             assertThat(StoreCheck.run(store, SignCap.NONE, count -> { }).problems()).isEmpty();

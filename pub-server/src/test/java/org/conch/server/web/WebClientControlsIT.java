@@ -4,12 +4,14 @@ import org.conch.feed.BlobId;
 import org.conch.feed.FeedId;
 import org.conch.feed.Identity;
 import org.conch.feed.store.StoredMessage;
+import org.conch.server.BlockedEventLoops;
 import org.conch.server.ConchServer;
 import org.conch.server.config.ServerConfig;
 import org.conch.server.config.DataDirectory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URLEncoder;
@@ -24,10 +26,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The web client's own controls in a real browser (Debian's Chromium via playwright-core), against a
- * conch with no peers: navigation that outruns a slow view, the contact buttons of a profile, and
- * setting one's picture.
+ * conch with no peers (its event loops under the blocked-loop check): navigation that outruns a slow
+ * view, the contact buttons of a profile, and setting one's picture.
  */
 class WebClientControlsIT {
+    @RegisterExtension
+    final BlockedEventLoops loops = new BlockedEventLoops();
+
     @TempDir
     Path work;
 
@@ -39,7 +44,7 @@ class WebClientControlsIT {
     void start() throws Exception {
         Path data = work.resolve("conch");
         Identity.generate().save(data.resolve("secret"));
-        conch = ConchServer.start(ServerConfig.load(data, Map.of(),
+        conch = loops.start(ServerConfig.load(data, Map.of(),
                 Map.of("host", "127.0.0.1", "port", "0", "http-port", "0", "lan", "false")), new DataDirectory(data));
         browser = Browser.start(work.resolve("browser.log"));
         base = "http://127.0.0.1:" + conch.httpPort() + "/";
