@@ -193,8 +193,7 @@ class EbtReplicationTest {
             bob.post(carol, "after the block");
             // the block message itself may arrive before bob applies the block; nothing after it does
             Await.until("bob has it", () -> bob.seq(carol.id()) == 4);
-            connection.wire.a.run(() -> { });
-            connection.wire.b.run(() -> { });
+            connection.awaitQuiet();
             assertThat(alice.seq(carol.id())).isLessThan(4);
         }
     }
@@ -240,8 +239,7 @@ class EbtReplicationTest {
         try (Connection connection = Connection.open(alice, bob, wire -> wire.b.queueFull = true)) {
             Await.until("alice's notes reach bob", () -> connection.wire.a.sent.stream()
                     .anyMatch(p -> p.stream() && p.value() instanceof Map<?, ?> m && m.containsKey(carol.id().toString())));
-            connection.wire.b.run(() -> { });
-            connection.wire.a.run(() -> { });
+            connection.awaitQuiet();
             assertThat(alice.seq(carol.id())).isZero();
             connection.wire.b.drain();
             Await.until("all of carol", () -> alice.seq(carol.id()) == 600);
