@@ -58,7 +58,9 @@ class ReplicationCrashIT {
         java.nio.file.Files.write(forked, forkOfAnotherFeed());
         conch.run("--data", receiverData.toString(), "import", forked.toString()); // records one fork
 
-        SplittableRandom random = new SplittableRandom(Long.getLong("conch.crash.seed", System.nanoTime()));
+        long seed = Long.getLong("conch.crash.seed", System.nanoTime());
+        System.out.println("ReplicationCrashIT seed " + seed + " (-Dconch.crash.seed=" + seed + " repeats the kill points)");
+        SplittableRandom random = new SplittableRandom(seed);
         try (ConchServer sender = loops.start(ServerConfig.load(senderData, Map.of(),
                 Map.of("host", "127.0.0.1", "port", "0", "http-port", "-1", "lan", "false")), new DataDirectory(senderData))) {
             String address = sender.address().toString();
@@ -73,7 +75,7 @@ class ReplicationCrashIT {
                     receiver.kill();
                 }
                 Map<String, Object> fsck = fsck(conch, receiverData);
-                assertThat(fsck.get("problems")).as("fsck after kill %d: %s", kill, fsck).isEqualTo(List.of());
+                assertThat(fsck.get("problems")).as("fsck after kill %d (seed %d): %s", kill, seed, fsck).isEqualTo(List.of());
                 assertThat((Double) fsck.get("forks")).as("the recorded fork survives kill %d", kill).isEqualTo(1.0);
                 // the receiver's own follow, the forked feed's two messages, and the author's messages it reported
                 assertThat((Double) fsck.get("messages")).as("after kill %d", kill).isGreaterThanOrEqualTo(reported + 3.0);

@@ -23,10 +23,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Runs the packaged conch (target/conch.jar) as a separate process, as a user would, for the interop tests. */
 public final class ConchProcess {
     private final Path work;
+    private final List<String> jvmOptions;
 
     /** @param work where the logs go: cli.log for one-shot verbs, serve.log for servers */
     public ConchProcess(Path work) {
+        this(work, List.of());
+    }
+
+    /** The same, each process started with {@code jvmOptions} too (e.g. {@code -Dconch.store.key-index-batch=150}). */
+    public ConchProcess(Path work, List<String> jvmOptions) {
         this.work = work;
+        this.jvmOptions = List.copyOf(jvmOptions);
     }
 
     /** Runs a verb to completion and asserts it exits 0; returns its stdout. */
@@ -111,10 +118,11 @@ public final class ConchProcess {
         return Files.exists(log) ? Files.readString(log) : "(no log)";
     }
 
-    private static Process start(List<String> args, Path log) throws IOException {
+    private Process start(List<String> args, Path log) throws IOException {
         Path jar = Paths.get("target", "conch.jar").toAbsolutePath();
-        List<String> command = new ArrayList<>(List.of(
-                Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-jar", jar.toString()));
+        List<String> command = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString()));
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().put("CONCH_LOG_LEVEL", "info"); // every verb, not only serve, for the logs of a failure

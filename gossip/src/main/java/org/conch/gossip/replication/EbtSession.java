@@ -100,6 +100,14 @@ final class EbtSession implements StreamListener, IngestPipeline.Owner {
         this.stream = stream;
     }
 
+    /**
+     * Nothing in progress: no page being read or written, no feed waiting to be sent, no notes waiting to
+     * go out; waiting for the transport to drain counts as idle (only the peer can end it).
+     */
+    boolean idle() {
+        return closed || !reading && !flushScheduled && (waitingDrain || page == null && sendQueue.isEmpty());
+    }
+
     /** The called side: send our notes now. */
     void start() {
         if (closed || started) {

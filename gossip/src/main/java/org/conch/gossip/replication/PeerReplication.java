@@ -130,6 +130,16 @@ public final class PeerReplication {
         return closed;
     }
 
+    /**
+     * Nothing in progress on this connection: no received message waiting for validation or storage, no
+     * stored message waiting to be offered to the peer, the EBT session idle. Connection thread; with the
+     * connection's executor empty it means only a new packet or append can start work again.
+     */
+    boolean idle() {
+        return closed || ingest.backlog() == 0 && appended.isEmpty() && !appendedScheduled.get()
+                && (ebt == null || ebt.idle());
+    }
+
     FeedProgress progress(FeedId feed) {
         return progress.computeIfAbsent(feed, FeedProgress::new);
     }

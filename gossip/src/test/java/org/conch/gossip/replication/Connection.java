@@ -1,6 +1,7 @@
 package org.conch.gossip.replication;
 
 import org.conch.gossip.muxrpc.Caller;
+import org.conch.testing.Await;
 
 /** A {@link Wire} between two nodes with replication attached on both ends; A dialled B. */
 final class Connection implements AutoCloseable {
@@ -31,6 +32,22 @@ final class Connection implements AutoCloseable {
         connection.wire.a.run(() -> connection.atDialler =
                 dialler.service.attach(connection.wire.a.session, connection.wire.a.thread, true));
         return connection;
+    }
+
+    /**
+     * Waits until the connection has gone quiet: neither end's thread has work queued, neither side's
+     * replication has anything in progress (messages being validated or stored, pages being read or sent,
+     * notes or appends waiting), and nothing ran on the dialler's thread while the dialled side was checked.
+     * After this, a message that has not arrived was never sent: the way to check that nothing arrived.
+     */
+    void awaitQuiet() {
+        Await.until("the connection to go quiet", () -> {
+            long before = wire.a.call(() -> atDialler.idle() ? wire.a.finishedIfNothingQueued() : -1);
+            boolean dialledQuiet = wire.b.call(() -> atDialled.idle() && wire.b.finishedIfNothingQueued() >= 0);
+            long after = wire.a.call(() -> atDialler.idle() ? wire.a.finishedIfNothingQueued() : -1);
+            // the only task the dialler's thread ran in between is the first check
+            return before >= 0 && dialledQuiet && after == before + 1;
+        });
     }
 
     ReplicationStatus.Peer statusAtDialler() {

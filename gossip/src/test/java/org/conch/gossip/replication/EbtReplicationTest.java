@@ -193,9 +193,40 @@ class EbtReplicationTest {
             bob.post(carol, "after the block");
             // the block message itself may arrive before bob applies the block; nothing after it does
             Await.until("bob has it", () -> bob.seq(carol.id()) == 4);
-            connection.wire.a.run(() -> { });
-            connection.wire.b.run(() -> { });
+            connection.awaitQuiet();
             assertThat(alice.seq(carol.id())).isLessThan(4);
+        }
+    }
+
+    @Test
+    void aLocalUnfollowOrBlockWhileConnectedStopsReplicatingThatFeed() {
+        alice.follow(bob.id());
+        alice.follow(carol.id());
+        alice.follow(dave.id());
+        bob.follow(alice.id());
+        // bob replicates carol and dave through erin, whom he follows: 3 hops from alice, so only her own follow
+        // and block decide for her, and bob goes on sharing them whatever she does
+        bob.follow(erin.id());
+        bob.contact(erin, carol.id(), true, null);
+        bob.contact(erin, dave.id(), true, null);
+        bob.posts(carol, 2, "carol ");
+        bob.posts(dave, 2, "dave ");
+        try (Connection connection = Connection.open(alice, bob)) {
+            Await.until("carol and dave at alice", () -> alice.seq(carol.id()) == 2 && alice.seq(dave.id()) == 2);
+
+            alice.contact(alice.identity, carol.id(), false, null); // unfollow
+            alice.contact(alice.identity, dave.id(), null, true);   // block
+            Await.until("alice's -1 for carol and dave", () -> connection.wire.a.sent.stream().anyMatch(p ->
+                    p.value() instanceof Map<?, ?> m && Double.valueOf(-1).equals(m.get(carol.id().toString())))
+                    && connection.wire.a.sent.stream().anyMatch(p ->
+                    p.value() instanceof Map<?, ?> m && Double.valueOf(-1).equals(m.get(dave.id().toString()))));
+            bob.post(carol, "carol after the unfollow");
+            bob.post(dave, "dave after the block");
+            Message stillFollowed = bob.post(bob.identity, "bob goes on");
+            Await.until("bob's own post at alice", () -> alice.seq(bob.id()) == stillFollowed.sequence());
+            connection.awaitQuiet();
+            assertThat(alice.seq(carol.id())).as("carol, unfollowed").isEqualTo(2);
+            assertThat(alice.seq(dave.id())).as("dave, blocked").isEqualTo(2);
         }
     }
 
@@ -240,8 +271,7 @@ class EbtReplicationTest {
         try (Connection connection = Connection.open(alice, bob, wire -> wire.b.queueFull = true)) {
             Await.until("alice's notes reach bob", () -> connection.wire.a.sent.stream()
                     .anyMatch(p -> p.stream() && p.value() instanceof Map<?, ?> m && m.containsKey(carol.id().toString())));
-            connection.wire.b.run(() -> { });
-            connection.wire.a.run(() -> { });
+            connection.awaitQuiet();
             assertThat(alice.seq(carol.id())).isZero();
             connection.wire.b.drain();
             Await.until("all of carol", () -> alice.seq(carol.id()) == 600);

@@ -12,8 +12,8 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 final class Wire implements AutoCloseable {
     static final class End implements PacketSink {
         final String name;
-        final ExecutorService thread;
+        final ThreadPoolExecutor thread;
         final PacketDecoder decoder = new PacketDecoder();
         final ArrayDeque<byte[]> held = new ArrayDeque<>();
         final List<Packet> sent = new CopyOnWriteArrayList<>();
@@ -35,7 +35,7 @@ final class Wire implements AutoCloseable {
 
         End(String name) {
             this.name = name;
-            this.thread = Executors.newSingleThreadExecutor(r -> {
+            this.thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
                 Thread t = new Thread(r, "conn-" + name);
                 t.setDaemon(true);
                 return t;
@@ -93,6 +93,14 @@ final class Wire implements AutoCloseable {
             } catch (Exception e) {
                 throw new AssertionError("task on " + name + " failed: " + e, e);
             }
+        }
+
+        /**
+         * On this end's thread: how many tasks it has finished, when nothing waits behind the caller's task
+         * and no packet is held back by paused reading; -1 while work is queued here.
+         */
+        long finishedIfNothingQueued() {
+            return thread.getQueue().isEmpty() && held.isEmpty() ? thread.getCompletedTaskCount() : -1;
         }
 
         void run(Runnable task) {

@@ -2,6 +2,7 @@ package org.conch.server.config;
 
 import org.conch.feed.Identity;
 import org.conch.feed.store.H2FeedStore;
+import org.conch.feed.store.StoreOptions;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -90,10 +91,19 @@ public final class DataDirectory {
         return Identity.load(secretFile());
     }
 
+    /**
+     * JVM system properties for crash tests only, never needed in use: index batches this small (rows per
+     * transaction, message ids per sorted id-index batch) make a kill land in or just after one.
+     */
+    public static final String INDEX_BATCH_PROPERTY = "conch.store.index-batch";
+    public static final String KEY_INDEX_BATCH_PROPERTY = "conch.store.key-index-batch";
+
     /** Opens the store of an initialised directory; the caller closes it. */
     public H2FeedStore openStore() {
         identity(); // fails clearly before any store files appear in a directory that is not conch's
-        return H2FeedStore.open(storeDirectory());
+        StoreOptions options = StoreOptions.at(storeDirectory());
+        return H2FeedStore.open(options.withBatches(Integer.getInteger(INDEX_BATCH_PROPERTY, options.indexBatch()),
+                Integer.getInteger(KEY_INDEX_BATCH_PROPERTY, options.keyIndexBatch())));
     }
 
     /** Creates the directory, readable by its owner only when conch creates it (it will hold the secret). */

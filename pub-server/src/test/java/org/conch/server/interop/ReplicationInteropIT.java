@@ -81,11 +81,21 @@ class ReplicationInteropIT {
                 peer.publishPost("live while connected");
                 conch.waitUntilConchHas(httpPort, server, peer.id(), POSTS + 2); // posts, its follow of conch, the live one
                 Map<?, ?> calls = (Map<?, ?>) peer.call("calls", Map.of());
+                Map<?, ?> atConch = replicationWith(httpPort, peer.id());
+                assertThat(atConch.get("dialled")).as("conch's status: who dialled").isEqualTo(conchDials);
                 if (stack == Stack.CLASSIC_WITHOUT_EBT) {
                     assertThat((Double) calls.get("createHistoryStream")).as("conch fell back to history streams").isPositive();
-                } else if (conchDials) { // in EBT the dialling side makes the ebt.replicate call
-                    assertThat((Double) calls.get("ebt.replicate")).as("conch replicated over EBT").isPositive();
+                    assertThat(atConch.get("mode")).isEqualTo("history");
+                } else {
+                    // EBT whichever side dialled, and no silent fall back: conch never asked the peer for a history stream
+                    assertThat(atConch.get("mode")).as("conch's replication mode with the %s peer", stack).isEqualTo("ebt");
+                    assertThat((Double) calls.get("createHistoryStream")).as("history streams conch opened at the peer").isZero();
+                    if (conchDials) { // in EBT the dialling side makes the ebt.replicate call
+                        assertThat((Double) calls.get("ebt.replicate")).as("conch replicated over EBT").isPositive();
+                    }
                 }
+                assertThat((Double) atConch.get("received")).as("messages conch received from the peer on this connection")
+                        .isGreaterThanOrEqualTo(POSTS + 2.0);
             } finally {
                 ConchProcess.stop(server);
             }
@@ -184,6 +194,15 @@ class ReplicationInteropIT {
             }
         }
         return null;
+    }
+
+    /** The replication entry of conch's {@code GET /api/status} for its connection with {@code peerId}. */
+    private static Map<?, ?> replicationWith(int httpPort, String peerId) throws Exception {
+        String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/status"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        List<?> peers = (List<?>) ((Map<?, ?>) Json.parseObject(body).get("replication")).get("peers");
+        return peers.stream().map(p -> (Map<?, ?>) p).filter(p -> peerId.equals(p.get("id"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no connection with " + peerId + " in conch's status: " + body));
     }
 
     private void assertSameFeeds(Path data, RealPeer peer, String conchId) throws Exception {
