@@ -3,6 +3,7 @@ package org.conch.server.web;
 import org.conch.feed.FeedId;
 import org.conch.feed.Identity;
 import org.conch.feed.Message;
+import org.conch.feed.MessageId;
 import org.conch.feed.SignCap;
 import org.conch.feed.json.CanonicalJson;
 import org.conch.feed.json.Json;
@@ -144,7 +145,37 @@ class PrivateApiIT {
         assertThat(firstPublic).isNotNull().contains("in public").doesNotContain("\"key\":\"" + hello.key());
     }
 
+    @Test
+    void theCliPublishesPrivatelyAndListsAndPrintsConversationsThroughTheRunningServer() throws Exception {
+        Message hello = fromBob("hello from bob", List.of(BOB.id(), self));
+        server.privateIndex().indexed().get(30, TimeUnit.SECONDS);
+
+        String published = conch("publish", "--private", BOB.id().toString(), "--text", "hello bob, from the cli");
+        String list = conch("private");
+        String conversation = conch("private", hello.key().toString());
+
+        MessageId sent = MessageId.parse(published.strip());
+        Object boxed = server.store().get(sent).orElseThrow().message().content();
+        assertThat(PrivateContent.unbox((String) boxed, BOB)).hasValueSatisfying(content ->
+                assertThat(((Map<?, ?>) content).get("text")).isEqualTo("hello bob, from the cli"));
+        assertThat(list).contains(hello.key().toString() + "  1 unread of 1  Bob (" + BOB.id() + ")")
+                .contains(sent.toString()).contains("2 conversations, 1 unread");
+        assertThat(conversation).contains("between Bob (" + BOB.id() + ")").contains("Bob: hello from bob");
+    }
+
     // ------------------------------------------------------------------ helpers
+
+    /** Runs a conch verb on this server's data directory (it finds the running server); its standard output. */
+    private String conch(String... verb) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        String[] args = java.util.stream.Stream.concat(java.util.stream.Stream.of(verb), java.util.stream.Stream.of("--data", data.toString()))
+                .toArray(String[]::new);
+        int exit = org.conch.server.cli.ConchCommand.run(args, Map.of(), InputStream.nullInputStream(),
+                new java.io.PrintStream(out, true, StandardCharsets.UTF_8), new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(exit).as("conch %s: %s", String.join(" ", verb), err.toString(StandardCharsets.UTF_8)).isZero();
+        return out.toString(StandardCharsets.UTF_8);
+    }
 
     private BlockingQueue<String> events(String path) throws Exception {
         HttpResponse<InputStream> events = http.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
