@@ -92,6 +92,13 @@ class PrivateMessagesBrowserIT {
 
         replyInThePage(page, fromClassic, "Classic Carl", "conch answers ssb-server privately");
         replyInThePage(page, fromManyverse, "Many Mia", "conch answers manyverse privately");
+
+        // Live: a private message arriving while its conversation is open appears without a reload.
+        browser.eval("window.notReloaded = true");
+        manyverse.call("publishPrivate", Map.of("content", Map.of("type", "post", "text", "mia again, live", "root", fromManyverse),
+                "recps", List.of(manyverse.id(), conchId)));
+        browser.waitFor("article.message.new", "mia again, live", REPLICATION_MS);
+        assertThat(browser.eval("window.notReloaded === true")).isEqualTo(true);
         Await.until("no unread private message left in the navigation", Duration.ofSeconds(30),
                 () -> Boolean.TRUE.equals(browser.eval("document.getElementById('private-unread').hidden")));
 
