@@ -157,6 +157,13 @@ function classicStack () {
         cb(null, kv && kv.value ? kv.value.sequence : 0)
       })
     },
+    // private messages (box1, ssb-private1's boxer and unboxer in ssb-db): those this peer can open
+    privateMessages (cb) {
+      pull(ssb.createLogStream({ keys: true }), pull.filter((m) => typeof m.value.content === 'string'),
+        pull.asyncMap((m, done) => ssb.get({ id: m.key, private: true }, (err, value) => done(null, err ? null : { key: m.key, value }))),
+        pull.filter((m) => m && m.value && typeof m.value.content === 'object'),
+        pull.collect(cb))
+    },
     inviteCreate (opts, cb) { ssb.invite.create(opts, cb) },
     inviteAccept (code, cb) { ssb.invite.accept(code, cb) },
     peers (cb) {
@@ -227,6 +234,11 @@ function manyverseStack () {
     latest (id, cb) {
       ssb.getFeedState(id, (err, st) => cb(err, st ? st.sequence : 0))
     },
+    // private messages: ssb-db2 opens box1 with ssb-box 1.0.1, which its default plugin list already installs
+    privateMessages (cb) {
+      const { where, isDecrypted, toCallback } = require('ssb-db2/operators')
+      ssb.db.query(where(isDecrypted('box')), toCallback((err, msgs) => cb(err, msgs && msgs.map((m) => ({ key: m.key, value: m.value })))))
+    },
     inviteCreate (opts, cb) { cb(new Error('invite.create is not supported by the manyverse stack')) },
     inviteAccept (code, cb) {
       if (!connStarted) { ssb.conn.start(); connStarted = true }
@@ -295,6 +307,9 @@ async function handle (req) {
   switch (req.cmd) {
     case 'whoami': return { id: stack.ssb.id, address: ADDRESS }
     case 'publish': return p(a.publish, req.content)
+    // content with recps is boxed by the stack itself (ssb-private1's boxer / ssb-db2 with ssb-box)
+    case 'publishPrivate': return p(a.publish, Object.assign({}, req.content, { recps: req.recps }))
+    case 'privateMessages': return p(a.privateMessages)
     case 'follow': return p(a.follow, need(req.feed))
     case 'unfollow': return p(a.unfollow, need(req.feed))
     case 'block': return p(a.block, need(req.feed))

@@ -2,7 +2,7 @@
 // page (a cookie alone never authorises a write).
 const TOKEN_HEADER = 'X-Conch-Token';
 
-function token() {
+export function token() {
   const meta = document.querySelector('meta[name="conch-token"]');
   return meta ? meta.getAttribute('content') : '';
 }
@@ -22,7 +22,8 @@ async function reply(response) {
 }
 
 export async function get(path) {
-  return reply(await fetch(path, { headers: { Accept: 'application/json' } }));
+  // the token too: private messages are read by the local client only
+  return reply(await fetch(path, { headers: { Accept: 'application/json', [TOKEN_HEADER]: token() } }));
 }
 
 export async function post(path, body) {

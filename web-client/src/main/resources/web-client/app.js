@@ -1,6 +1,6 @@
 // The conch web client: hash routes, one view at a time, live updates over Server-Sent Events.
 // Views live in views/, the pieces they share in components/; this file routes and listens.
-import { get } from './api.js';
+import { get, token, enc } from './api.js';
 import { h, replace } from './dom.js';
 import { navigator } from './navigation.js';
 import { errorText } from './components/messages.js';
@@ -10,6 +10,7 @@ import { profileView } from './views/profile.js';
 import { peersView } from './views/peers.js';
 import { inviteView } from './views/invite.js';
 import { blobView } from './views/blob.js';
+import { privateView, conversationView } from './views/private.js';
 
 const main = document.getElementById('main');
 const live = document.getElementById('live');
@@ -27,6 +28,8 @@ const routes = [
   [/^#\/peers$/, (page) => peersView(page)],
   [/^#\/invite$/, (page) => inviteView(page)],
   [/^#\/blob\/(.+)$/, (page, id) => blobView(page, id)],
+  [/^#\/private$/, (page) => privateView(page)],
+  [/^#\/private\/(.+)$/, (page, id) => conversationView(page, id)],
 ];
 
 async function route() {
@@ -44,7 +47,7 @@ async function route() {
     link.toggleAttribute('aria-current', link.getAttribute('href') === hash);
   }
   // What a view gets: who the user is, and a page it may paint only while its navigation is the newest.
-  const page = { me, render: ticket.render, refresh: route };
+  const page = { me, render: ticket.render, refresh: route, setUnread: showUnread };
   const argument = found[0].exec(hash)[1];
   let shown = null;
   try {
@@ -85,6 +88,23 @@ function listen() {
   });
 }
 
+/** The number of unread private messages, beside Private in the navigation. */
+function showUnread(count) {
+  const badge = document.getElementById('private-unread');
+  badge.hidden = !count;
+  badge.textContent = count ? ` (${count} unread)` : '';
+}
+
+/** Private messages come on a stream of their own, which needs the token: only this client reads them. */
+function listenPrivate() {
+  const events = new EventSource('/api/private/events?token=' + enc(token()));
+  events.addEventListener('message', (event) => {
+    const data = JSON.parse(event.data);
+    showUnread(data.unread);
+    if (view && view.onPrivate) view.onPrivate(data.message, data);
+  });
+}
+
 async function start() {
   try {
     me = (await get('/api/whoami')).id;
@@ -94,6 +114,8 @@ async function start() {
   }
   window.addEventListener('hashchange', route);
   listen();
+  listenPrivate();
+  get('/api/private').then((list) => showUnread(list.unread), () => {});
   await route();
   document.body.dataset.ready = 'true';
 }

@@ -11,7 +11,9 @@ import org.conch.feed.SignCap;
 import org.conch.feed.ValidationWarmUp;
 import org.conch.feed.json.CanonicalJson;
 import org.conch.feed.ref.MultiserverAddress;
+import org.conch.feed.privatebox.PrivateContent;
 import org.conch.feed.store.H2FeedStore;
+import org.conch.feed.store.PrivateIndex;
 import org.conch.gossip.LogEvents;
 import org.conch.gossip.blobs.BlobHandlers;
 import org.conch.gossip.blobs.BlobService;
@@ -40,6 +42,7 @@ import org.conch.server.invite.InviteStore;
 import org.conch.server.invite.PubMessages;
 import org.conch.server.invite.ServerInvites;
 import org.conch.server.web.EventsRoutes;
+import org.conch.server.web.PrivateRoutes;
 import org.conch.server.web.StaticRoutes;
 import org.conch.server.web.TimelineRoutes;
 import org.slf4j.Logger;
@@ -88,6 +91,8 @@ public final class ConchServer implements AutoCloseable {
     /** What this server opened so far, each with how to close it; closed last opened first. */
     private final Deque<Opened> opened = new ArrayDeque<>();
     private final H2FeedStore store;
+    /** The private messages the local identity reads. */
+    private final PrivateIndex privateIndex;
     private final ExecutorService workers;
     /**
      * Signature checks of received messages: CPU only, so one thread per core, and apart from the
@@ -120,6 +125,8 @@ public final class ConchServer implements AutoCloseable {
         try {
             this.store = dataDirectory.openStore();
             opened("the feed store", store::close);
+            this.privateIndex = PrivateIndex.open(store, identity);
+            opened("the private index", privateIndex::close);
             this.workers = Executors.newFixedThreadPool(Math.max(2, CORES), namedDaemon("conch-worker"));
             opened("the worker pool", () -> shutDown(workers));
             this.validators = Executors.newFixedThreadPool(CORES, namedDaemon("conch-validate"));
@@ -268,12 +275,14 @@ public final class ConchServer implements AutoCloseable {
         };
         String token = dataDirectory.apiToken();
         List<ApiRoutes> routeGroups = List.of(
-                new CoreRoutes(identity, store, replication, peers, this::status, metrics::scrape, httpWorkers),
+                new CoreRoutes(identity, store, replication, peers, this::status, metrics::scrape, httpWorkers,
+                        content -> PrivateContent.sealIfPrivate(content, identity.id(), privateIndex::recipients)),
                 new InviteRoutes(inviteStore, config.inviteLimits(), config.inviteEndpoint(gossipPort), identity, store,
                         config.gossip(), peers, httpWorkers),
                 new BlobRoutes(blobStore, blobs, store, replication::replicationSet, config.blobMaxBytes(), httpWorkers),
                 new TimelineRoutes(store, replication.followGraph(), identity.id(), httpWorkers),
                 new EventsRoutes(store, store, replication.followGraph(), identity.id(), workers),
+                new PrivateRoutes(privateIndex, store, httpWorkers, workers),
                 new StaticRoutes(token));
         HttpApi api = new HttpApi(vertx, token, config.httpHost(), config.httpMaxRequestsPerSecond(), routeGroups);
         HttpServer http = vertx.createHttpServer().requestHandler(api.router());
@@ -321,6 +330,10 @@ public final class ConchServer implements AutoCloseable {
 
     public H2FeedStore store() {
         return store;
+    }
+
+    public PrivateIndex privateIndex() {
+        return privateIndex;
     }
 
     public ReplicationService replication() {

@@ -39,6 +39,13 @@ public final class BlockedEventLoops implements AfterEachCallback, AfterAllCallb
         return ConchServer.start(config, data, this::newVertx);
     }
 
+    /** Starts a conch with a new identity in {@code data}, on loopback with free ports and no LAN discovery. */
+    public ConchServer startOnLoopback(java.nio.file.Path data) throws Exception {
+        org.conch.feed.Identity.generate().save(data.resolve("secret"));
+        return start(ServerConfig.load(data, java.util.Map.of(),
+                java.util.Map.of("host", "127.0.0.1", "port", "0", "http-port", "0", "lan", "false")), new DataDirectory(data));
+    }
+
     /** A Vert.x whose blocked event loops fail the test; worker threads keep Vert.x's own limit, they are there to block. */
     public Vertx newVertx() {
         Vertx vertx = Vertx.vertx(new VertxOptions()

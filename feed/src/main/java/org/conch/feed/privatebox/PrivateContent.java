@@ -3,16 +3,21 @@ package org.conch.feed.privatebox;
 import org.conch.feed.Base64s;
 import org.conch.feed.FeedId;
 import org.conch.feed.Identity;
+import org.conch.feed.MessageId;
 import org.conch.feed.crypto.Curve25519;
 import org.conch.feed.json.CanonicalJson;
 import org.conch.feed.json.Json;
 import org.conch.feed.json.JsonException;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * A message's private content as ssb-keys 8.5.0 boxes and unboxes it: the content string is
@@ -45,6 +50,35 @@ public final class PrivateContent {
         return Base64.getEncoder().encodeToString(PrivateBox.box(plaintext, curveKeys)) + SUFFIX;
     }
 
+    /**
+     * What the local identity {@code author} signs for {@code content}: the boxed string when the content is
+     * private, else the content as it is. A content is private when it has {@code recps} (boxed for those and
+     * the author, who is added to its {@code recps} when missing), or when it is a reply whose {@code root} is
+     * a private conversation: then it inherits that conversation's recipients.
+     *
+     * @param threadRecipients the recipients of a private conversation by its root, empty for any other message
+     * @throws PrivateBoxException when {@code recps} is not a list of 1 to 7 feed ids (the author included)
+     */
+    public static Object sealIfPrivate(Object content, FeedId author,
+                                       Function<MessageId, Optional<List<FeedId>>> threadRecipients) {
+        if (!(content instanceof Map<?, ?> object)) return content;
+        List<FeedId> recipients;
+        if (object.containsKey("recps")) {
+            recipients = PrivateThreads.recipientsToPublish(object, author);
+        } else {
+            recipients = PrivateThreads.rootOf(object).flatMap(threadRecipients).orElse(null);
+            if (recipients == null) return content;
+            if (!recipients.contains(author)) {
+                recipients = new ArrayList<>(recipients);
+                recipients.add(author);
+            }
+        }
+        Map<String, Object> sealed = new LinkedHashMap<>();
+        object.forEach((key, value) -> sealed.put(String.valueOf(key), value));
+        sealed.put("recps", recipients.stream().map(FeedId::toString).toList());
+        return box(sealed, recipients);
+    }
+
     /** The content, when {@code boxed} is a box for {@code reader} holding JSON. */
     public static Optional<Object> unbox(String boxed, Identity reader) {
         return unboxKey(boxed, reader).flatMap(key -> unboxBody(boxed, key));
@@ -54,10 +88,15 @@ public final class PrivateContent {
     public static Optional<UnboxKey> unboxKey(String boxed, Identity reader) {
         byte[] secretKey = Curve25519.secretFromEd25519Seed(reader.seed());
         try {
-            return PrivateBox.unboxKey(boxBytes(boxed), secretKey);
+            return unboxKey(boxed, secretKey);
         } finally {
             Arrays.fill(secretKey, (byte) 0);
         }
+    }
+
+    /** {@link #unboxKey(String, Identity)} with the reader's Curve25519 secret already computed (see {@link PrivateReader}). */
+    static Optional<UnboxKey> unboxKey(String boxed, byte[] curveSecretKey) {
+        return PrivateBox.unboxKey(boxBytes(boxed), curveSecretKey);
     }
 
     /** The content of {@code boxed} opened with a key kept from {@link #unboxKey} (ssb-keys' {@code unboxBody}). */

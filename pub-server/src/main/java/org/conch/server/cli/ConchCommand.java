@@ -46,6 +46,7 @@ import java.util.concurrent.Callable;
                 InitCommand.class,
                 WhoamiCommand.class,
                 PublishCommand.class,
+                PrivateCommand.class,
                 FeedCommand.class,
                 VerifyCommand.class,
                 ExportCommand.class,

@@ -7,6 +7,8 @@ import org.conch.feed.Message;
 import org.conch.feed.SignCap;
 import org.conch.feed.io.IoErrors;
 import org.conch.feed.json.Json;
+import org.conch.feed.privatebox.PrivateBoxException;
+import org.conch.feed.privatebox.PrivateContent;
 import org.conch.feed.store.H2FeedStore;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -22,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 @Command(name = "publish",
@@ -32,6 +35,9 @@ import java.util.function.Consumer;
                         + "'{\"type\":\"post\",\"text\":\"hi\"}'), as --type post --text hi, or as --from FILE: "
                         + "one content object per line, published in order, one key printed per line. Blank lines "
                         + "are skipped, and every line is checked before anything is published.",
+                "With --private @A,@B (or a content with \"recps\") the message is private (box1): boxed for those "
+                        + "feeds and yourself (1 to 7 in all) before signing; --type defaults to post. Through a running "
+                        + "server, a reply whose \"root\" is a private conversation is boxed for its recipients too.",
                 "With --json, prints {\"key\",\"value\"} of each message instead of its key."})
 final class PublishCommand extends VerbCommand {
     /** Contents signed and appended per transaction when publishing from a file. */
@@ -39,6 +45,10 @@ final class PublishCommand extends VerbCommand {
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     private ContentSource source;
+
+    @Option(names = "--private", paramLabel = "@FEED,…", split = ",",
+            description = "Recipients of a private message (besides yourself): its content's recps.")
+    private List<String> recipients;
 
     static final class ContentSource {
         @Option(names = "--content", paramLabel = "JSON", description = "The content, a JSON object with a \"type\".")
@@ -52,7 +62,7 @@ final class PublishCommand extends VerbCommand {
     }
 
     static final class TypeAndText {
-        @Option(names = "--type", paramLabel = "TYPE", required = true, description = "The content type, e.g. post.")
+        @Option(names = "--type", paramLabel = "TYPE", defaultValue = "post", description = "The content type (default: post).")
         String type;
 
         @Option(names = "--text", paramLabel = "TEXT", required = true, description = "The text.")
@@ -65,6 +75,7 @@ final class PublishCommand extends VerbCommand {
         Identity identity = data.identity();
         ServerClient server = ServerClient.find(data).orElse(null);
         if (source.from != null) {
+            if (recipients != null) throw wrongArgument("--private goes with --text or --content; in --from, give each line its recps");
             checkEveryLine(source.from);
             if (server != null) {
                 publishFileThrough(server, source.from);
@@ -76,14 +87,34 @@ final class PublishCommand extends VerbCommand {
             return ExitCodes.OK;
         }
         Object content = source.content != null ? parseContent(source.content) : typedContent(source.typeAndText);
+        if (recipients != null) content = withRecipients(content);
         if (server != null) {
             printPublished(server.post("/api/publish", Map.of("content", content)));
             return ExitCodes.OK;
         }
         try (H2FeedStore store = data.openStore()) {
-            print(store.publish(identity, content, SignCap.NONE));
+            print(store.publish(identity, sealed(content, identity), SignCap.NONE));
         }
         return ExitCodes.OK;
+    }
+
+    private Object withRecipients(Object content) {
+        Map<String, Object> withRecps = new LinkedHashMap<>();
+        ((Map<?, ?>) content).forEach((key, value) -> withRecps.put(String.valueOf(key), value));
+        withRecps.put("recps", recipients.stream().map(String::strip).toList());
+        return withRecps;
+    }
+
+    /**
+     * Without a server, content with recps is boxed here; a reply does not inherit a private conversation's
+     * recipients (the server keeps the index of private messages).
+     */
+    private Object sealed(Object content, Identity identity) {
+        try {
+            return PrivateContent.sealIfPrivate(content, identity.id(), root -> Optional.empty());
+        } catch (PrivateBoxException e) {
+            throw wrongArgument(e.getMessage());
+        }
     }
 
     private Object parseContent(String json) {
@@ -118,11 +149,11 @@ final class PublishCommand extends VerbCommand {
         forEachContent(file, content -> {
             batch.add(content);
             if (batch.size() == BATCH_SIZE) {
-                store.publish(identity, batch, SignCap.NONE).forEach(this::print);
+                store.publish(identity, batch.stream().map(c -> sealed(c, identity)).toList(), SignCap.NONE).forEach(this::print);
                 batch.clear();
             }
         });
-        if (!batch.isEmpty()) store.publish(identity, batch, SignCap.NONE).forEach(this::print);
+        if (!batch.isEmpty()) store.publish(identity, batch.stream().map(c -> sealed(c, identity)).toList(), SignCap.NONE).forEach(this::print);
     }
 
     /** Through a running server: the same batches, each published atomically by it. */

@@ -9,6 +9,7 @@ import org.conch.feed.Identity;
 import org.conch.feed.Message;
 import org.conch.feed.SignCap;
 import org.conch.feed.io.FeedExporter;
+import org.conch.feed.privatebox.PrivateBoxException;
 import org.conch.feed.ref.MultiserverAddress;
 import org.conch.feed.store.H2FeedStore;
 import org.conch.feed.store.StoredMessage;
@@ -22,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * The routes every conch serves and the CLI uses while a server runs: health, identity, publishing,
@@ -38,13 +40,18 @@ public final class CoreRoutes implements ApiRoutes {
     private final Supplier<Future<Map<String, Object>>> status;
     private final Supplier<String> metrics;
     private final Workers workers;
+    private final UnaryOperator<Object> sealer;
 
     /**
      * @param status  the running server's status as {@code GET /api/status} gives it
      * @param metrics the Prometheus text of {@code GET /metrics}
+     * @param sealer  what is signed for a content to publish: private content boxed (on a worker; may throw
+     *                {@link PrivateBoxException}), other content as it is
      */
     public CoreRoutes(Identity identity, H2FeedStore store, ReplicationService replication, Peers peers,
-                      Supplier<Future<Map<String, Object>>> status, Supplier<String> metrics, Workers workers) {
+                      Supplier<Future<Map<String, Object>>> status, Supplier<String> metrics, Workers workers,
+                      UnaryOperator<Object> sealer) {
+        this.sealer = sealer;
         this.identity = identity;
         this.store = store;
         this.replication = replication;
@@ -152,13 +159,16 @@ public final class CoreRoutes implements ApiRoutes {
                 return;
             }
         }
-        workers.run(() -> store.publish(identity, contents, SignCap.NONE))
+        workers.run(() -> store.publish(identity, contents.stream().map(sealer).toList(), SignCap.NONE))
                 .onSuccess(messages -> {
                     List<Object> published = new ArrayList<>();
                     for (Message message : messages) published.add(keyValue(message));
                     HttpApi.json(context, 200, body.containsKey("contents") ? published : published.get(0));
                 })
-                .onFailure(context::fail);
+                .onFailure(e -> {
+                    if (e instanceof PrivateBoxException notPrivate) HttpApi.fail(context, 400, notPrivate.getMessage());
+                    else context.fail(e);
+                });
     }
 
     /** {@code {"contact":"@…","following":true|false}} or {@code "blocking":true|false}: one contact message. */

@@ -38,6 +38,7 @@ public final class HttpApi {
     public static final long MAX_BODY_BYTES = 1 << 20;
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
     private static final Set<HttpMethod> READS = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
+    private static final String PRIVATE_PREFIX = "/api/private";
     private static final Set<String> LOOPBACK_NAMES = Set.of("localhost", "127.0.0.1", "[::1]", "::1");
 
     private final Vertx vertx;
@@ -96,6 +97,12 @@ public final class HttpApi {
         if (api && limiter != null && overRate(context)) return;
         if (api && !READS.contains(request.method()) && !tokenMatches(request.getHeader(TOKEN_HEADER))) {
             refuse(context, 401, "writes need the " + TOKEN_HEADER + " header with the token in the data directory's api-token file");
+            return;
+        }
+        // private messages are read by the local client only: it holds the token (an EventSource can only put it in the query)
+        if (context.normalizedPath().startsWith(PRIVATE_PREFIX) && !tokenMatches(request.getHeader(TOKEN_HEADER))
+                && !tokenMatches(request.getParam("token"))) {
+            refuse(context, 401, "private messages need the " + TOKEN_HEADER + " header with the token in the data directory's api-token file");
             return;
         }
         context.response().putHeader("X-Content-Type-Options", "nosniff");

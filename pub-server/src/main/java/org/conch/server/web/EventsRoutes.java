@@ -2,10 +2,7 @@ package org.conch.server.web;
 
 import org.conch.gossip.SerialExecutor;
 
-import io.vertx.core.Context;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
 import org.conch.feed.FeedId;
 import org.conch.feed.json.CanonicalJson;
 import org.conch.feed.store.FeedStore;
@@ -13,13 +10,9 @@ import org.conch.feed.store.StoredMessage;
 import org.conch.feed.store.Timelines;
 import org.conch.gossip.replication.FollowGraph;
 import org.conch.server.http.ApiRoutes;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -35,13 +28,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code data: {"overflow": true}} tells the clients to reload instead.
  */
 public final class EventsRoutes implements ApiRoutes {
-    private static final Logger LOG = LoggerFactory.getLogger(EventsRoutes.class);
-    /** A comment line this often keeps proxies and browsers from closing an idle stream. */
-    static final long KEEP_ALIVE_MS = 25_000;
     /** Messages waiting to be rendered beyond which they are skipped and an overflow is announced. */
     static final int MAX_BACKLOG = 256;
 
-    private final Set<Stream> streams = ConcurrentHashMap.newKeySet();
+    private final EventStreams streams = new EventStreams("conch events");
     private final MessageJson json = new MessageJson(new MarkdownRenderer());
     private final AtomicInteger backlog = new AtomicInteger();
     private final AtomicBoolean overflowed = new AtomicBoolean();
@@ -65,9 +55,6 @@ public final class EventsRoutes implements ApiRoutes {
         this.renderers = renderers;
     }
 
-    private record Stream(HttpServerResponse response, Context context) {
-    }
-
     @Override
     public void mount(Router router) {
         SerialExecutor renderer = new SerialExecutor(renderers);
@@ -83,62 +70,23 @@ public final class EventsRoutes implements ApiRoutes {
                     try {
                         broadcast(stored);
                     } finally {
-                        if (backlog.decrementAndGet() == 0 && overflowed.getAndSet(false)) send("data: {\"overflow\":true}\n\n");
+                        if (backlog.decrementAndGet() == 0 && overflowed.getAndSet(false)) streams.send("data: {\"overflow\":true}\n\n");
                     }
                 });
             } catch (RejectedExecutionException e) {
                 backlog.decrementAndGet(); // the server is stopping; its streams close with it
             }
         });
-        router.get("/api/events").handler(this::open);
-    }
-
-    private void open(RoutingContext context) {
-        HttpServerResponse response = context.response();
-        response.setChunked(true)
-                .putHeader("Content-Type", "text/event-stream; charset=utf-8")
-                .putHeader("Cache-Control", "no-store")
-                .putHeader("X-Accel-Buffering", "no");
-        // The first comment sends the headers, so that the browser's EventSource reports "open" at once.
-        response.write(": conch events\n\n");
-        Stream stream = new Stream(response, context.vertx().getOrCreateContext());
-        streams.add(stream);
-        long timer = context.vertx().setPeriodic(KEEP_ALIVE_MS, id -> {
-            if (!response.ended()) response.write(": keep-alive\n\n");
-        });
-        response.closeHandler(closed -> {
-            streams.remove(stream);
-            context.vertx().cancelTimer(timer);
-        });
+        router.get("/api/events").handler(streams::open);
     }
 
     private void broadcast(StoredMessage stored) {
         FeedId author = stored.message().author();
-        if (graph.isBlockedBy(self, author)) return;
+        // private messages go only to the local client, opened, on /api/private/events
+        if (stored.message().isEncrypted() || graph.isBlockedBy(self, author)) return;
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("message", json.message(stored, timelines.about(author)));
         event.put("home", author.equals(self) || graph.follows(self, author));
-        send("data: " + CanonicalJson.compact(event) + "\n\n");
-    }
-
-    private void send(String frame) {
-        for (Stream stream : streams) {
-            stream.context().runOnContext(v -> write(stream, frame));
-        }
-    }
-
-    private void write(Stream stream, String frame) {
-        HttpServerResponse response = stream.response();
-        if (response.ended() || response.closed()) {
-            streams.remove(stream);
-            return;
-        }
-        if (response.writeQueueFull()) {
-            LOG.info("an event stream fell behind; closing it so that the client reconnects and reloads");
-            streams.remove(stream);
-            response.reset();
-            return;
-        }
-        response.write(frame);
+        streams.send("data: " + CanonicalJson.compact(event) + "\n\n");
     }
 }

@@ -46,13 +46,26 @@ public final class MessageJson {
 
     /** One message with its author's name and image (a blob id, or null) and, for a post, {@code html}. */
     public Map<String, Object> message(StoredMessage stored, About author) {
+        return message(stored, stored.message().value(), author);
+    }
+
+    /** {@link #message(StoredMessage, About)} with the content opened: a private message as its reader sees it. */
+    public Map<String, Object> openedMessage(StoredMessage stored, Map<String, Object> openedContent, About author) {
+        Map<String, Object> value = new LinkedHashMap<>(stored.message().value());
+        value.put("content", openedContent);
+        Map<String, Object> json = message(stored, value, author);
+        json.put("private", true);
+        return json;
+    }
+
+    private Map<String, Object> message(StoredMessage stored, Map<String, Object> value, About author) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("key", stored.message().key().toString());
-        json.put("value", stored.message().value());
+        json.put("value", value);
         json.put("timestamp", stored.receivedAt());
         json.put("name", author.name());
         json.put("image", author.image());
-        if (stored.message().content() instanceof Map<?, ?> content && "post".equals(content.get("type"))) {
+        if (value.get("content") instanceof Map<?, ?> content && "post".equals(content.get("type"))) {
             json.put("html", content.get("text") instanceof String text ? markdown.render(text, mentions(content)) : "");
         }
         return json;

@@ -73,6 +73,7 @@ public final class TimelineRoutes implements ApiRoutes {
             Page page = home
                     ? store.homeTimeline(homeFeeds(), request.kind(), before, request.limit())
                     : withoutBlocked(store.publicTimeline(request.kind(), before, request.limit()));
+            page = withoutPrivate(page);
             return json.page(page, store.abouts(MessageJson.authors(page)));
         });
     }
@@ -82,7 +83,7 @@ public final class TimelineRoutes implements ApiRoutes {
         PageRequest request = feed == null ? null : PageRequest.of(context, "before");
         if (request == null) return;
         reply(context, () -> {
-            Page page = store.profile(feed, request.kind(), request.cursorOr(Timelines.NEWEST), request.limit());
+            Page page = withoutPrivate(store.profile(feed, request.kind(), request.cursorOr(Timelines.NEWEST), request.limit()));
             About about = store.about(feed);
             Map<String, Object> profile = new LinkedHashMap<>();
             profile.put("about", MessageJson.about(about));
@@ -135,6 +136,12 @@ public final class TimelineRoutes implements ApiRoutes {
         List<StoredMessage> kept = page.messages().stream()
                 .filter(stored -> !graph.isBlockedBy(self, stored.message().author()))
                 .toList();
+        return kept.size() == page.messages().size() ? page : new Page(kept, page.next());
+    }
+
+    /** Private (boxed) messages are left out: the Private page shows those the local identity reads (the cursor holds). */
+    private static Page withoutPrivate(Page page) {
+        List<StoredMessage> kept = page.messages().stream().filter(stored -> !stored.message().isEncrypted()).toList();
         return kept.size() == page.messages().size() ? page : new Page(kept, page.next());
     }
 

@@ -162,6 +162,28 @@ class ConchCommandTest {
     }
 
     @Test
+    void publish_private_boxes_the_text_for_the_recipients_and_yourself_before_signing() {
+        String id = initDefault();
+        org.conch.feed.Identity bob = org.conch.feed.Identity.generate();
+
+        Run publish = conch("publish", "--data", data.toString(), "--private", bob.id().toString(), "--text", "for bob");
+        Run tooMany = conch("publish", "--data", data.toString(), "--content",
+                "{\"type\":\"post\",\"text\":\"x\",\"recps\":[\"%not-a-feed\"]}");
+        Run feed = conch("feed", "--data", data.toString(), id);
+
+        assertThat(publish.exitCode()).as(publish.err()).isZero();
+        assertThat(tooMany.exitCode()).isEqualTo(2);
+        assertThat(tooMany.err()).contains("recps must hold feed ids");
+        Object content = ((Map<?, ?>) Json.parseObject(feed.outLines().get(0)).get("value")).get("content");
+        assertThat(content).asString().endsWith(".box");
+        assertThat(org.conch.feed.privatebox.PrivateContent.unbox((String) content, bob)).hasValueSatisfying(opened -> {
+            assertThat(((Map<?, ?>) opened).get("text")).isEqualTo("for bob");
+            assertThat(((Map<?, ?>) opened).get("recps")).isEqualTo(List.of(bob.id().toString(), id));
+        });
+        assertThat(conch("private", "--data", data.toString()).err()).contains("needs a running conch serve");
+    }
+
+    @Test
     void publish_takes_content_as_json() {
         String id = initDefault();
 

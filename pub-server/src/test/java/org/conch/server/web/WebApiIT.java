@@ -218,20 +218,7 @@ class WebApiIT {
         HttpResponse<InputStream> events = http.send(HttpRequest.newBuilder(URI.create(base + "/api/events")).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         assertThat(events.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
-        BlockingQueue<String> frames = new java.util.concurrent.LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(events.body(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = lines.readLine()) != null) {
-                    if (line.startsWith("data: ")) frames.add(line.substring(6));
-                }
-            } catch (Exception e) {
-                // closed at the end of the test
-            }
-        }, "sse-reader");
-        reader.setDaemon(true);
-        reader.start();
-        return frames;
+        return EventFrames.of(events.body());
     }
 
     @Test

@@ -3,10 +3,7 @@ package org.conch.server.web;
 import org.conch.feed.FeedId;
 import org.conch.server.BlockedEventLoops;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.conch.feed.Identity;
 import org.conch.server.ConchServer;
-import org.conch.server.config.ServerConfig;
-import org.conch.server.config.DataDirectory;
 import org.conch.testing.Await;
 import org.conch.testing.RealPeer;
 import org.conch.testing.RealPeer.Stack;
@@ -50,10 +47,7 @@ class WebClientIT {
     @BeforeEach
     void start() throws Exception {
         peer = RealPeer.start(Stack.CLASSIC, work.resolve("peer"));
-        Path data = work.resolve("conch");
-        Identity.generate().save(data.resolve("secret"));
-        conch = loops.start(ServerConfig.load(data, Map.of(),
-                Map.of("host", "127.0.0.1", "port", "0", "http-port", "0", "lan", "false")), new DataDirectory(data));
+        conch = loops.startOnLoopback(work.resolve("conch"));
         browser = Browser.start(work.resolve("browser.log"));
     }
 
