@@ -10,6 +10,10 @@ import { profileView } from './views/profile.js';
 import { peersView } from './views/peers.js';
 import { inviteView } from './views/invite.js';
 import { blobView } from './views/blob.js';
+import { activityView } from './views/activity.js';
+import { tagView } from './views/tag.js';
+import { searchView } from './views/search.js';
+import { refreshUnread, startUnreadCount } from './components/unread.js';
 
 const main = document.getElementById('main');
 const live = document.getElementById('live');
@@ -27,6 +31,9 @@ const routes = [
   [/^#\/peers$/, (page) => peersView(page)],
   [/^#\/invite$/, (page) => inviteView(page)],
   [/^#\/blob\/(.+)$/, (page, id) => blobView(page, id)],
+  [/^#\/activity$/, (page) => activityView(page)],
+  [/^#\/tag\/(.+)$/, (page, name) => tagView(page, name)],
+  [/^#\/search(?:\/(.*))?$/, (page, text) => searchView(page, text)],
 ];
 
 async function route() {
@@ -73,6 +80,7 @@ function listen() {
   events.addEventListener('error', () => { live.textContent = 'reconnecting'; live.classList.remove('on'); });
   events.addEventListener('message', (event) => {
     const data = JSON.parse(event.data);
+    refreshUnread();
     if (data.overflow) {
       // Too many messages arrived at once to stream them one by one (a first sync).
       live.replaceChildren(h('a', {
@@ -93,6 +101,7 @@ async function start() {
     return;
   }
   window.addEventListener('hashchange', route);
+  startUnreadCount(document.getElementById('unread'));
   listen();
   await route();
   document.body.dataset.ready = 'true';
