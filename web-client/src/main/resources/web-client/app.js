@@ -11,6 +11,10 @@ import { peersView } from './views/peers.js';
 import { inviteView } from './views/invite.js';
 import { blobView } from './views/blob.js';
 import { privateView, conversationView } from './views/private.js';
+import { activityView } from './views/activity.js';
+import { tagView } from './views/tag.js';
+import { searchView } from './views/search.js';
+import { refreshUnread, startUnreadCount } from './components/unread.js';
 
 const main = document.getElementById('main');
 const live = document.getElementById('live');
@@ -30,6 +34,9 @@ const routes = [
   [/^#\/blob\/(.+)$/, (page, id) => blobView(page, id)],
   [/^#\/private$/, (page) => privateView(page)],
   [/^#\/private\/(.+)$/, (page, id) => conversationView(page, id)],
+  [/^#\/activity$/, (page) => activityView(page)],
+  [/^#\/tag\/(.+)$/, (page, name) => tagView(page, name)],
+  [/^#\/search(?:\/(.*))?$/, (page, text) => searchView(page, text)],
 ];
 
 async function route() {
@@ -76,6 +83,7 @@ function listen() {
   events.addEventListener('error', () => { live.textContent = 'reconnecting'; live.classList.remove('on'); });
   events.addEventListener('message', (event) => {
     const data = JSON.parse(event.data);
+    refreshUnread();
     if (data.overflow) {
       // Too many messages arrived at once to stream them one by one (a first sync).
       live.replaceChildren(h('a', {
@@ -113,6 +121,7 @@ async function start() {
     return;
   }
   window.addEventListener('hashchange', route);
+  startUnreadCount(document.getElementById('unread'));
   listen();
   listenPrivate();
   get('/api/private').then((list) => showUnread(list.unread), () => {});

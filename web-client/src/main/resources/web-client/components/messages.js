@@ -1,6 +1,7 @@
 // A message as the timelines, threads and profiles show it, and the lists that hold them.
 import { get, query, enc } from '../api.js';
 import { h, sanitizedHtml, shortId, when } from '../dom.js';
+import { enhance, socialBar, withWarning } from './social.js';
 
 export const BLOB_REF = /&[A-Za-z0-9+/]{43}=\.sha256/g;
 
@@ -29,8 +30,9 @@ function renderMessage(message) {
   const content = message.value.content;
   const time = when(message.value.timestamp);
   const body = typeof message.html === 'string'
-    ? sanitizedHtml(message.html)
+    ? withWarning(content, enhance(sanitizedHtml(message.html)))
     : h('p', { class: 'meta' }, describe(content));
+  const threadLink = '#/thread/' + enc(threadRoot(message));
   return h('article', { class: 'message', 'data-key': message.key },
     h('header', {},
       avatar(message.image, 'avatar-small'),
@@ -40,7 +42,8 @@ function renderMessage(message) {
         h('time', { datetime: time.iso }, time.text))),
     body,
     h('footer', {},
-      h('a', { href: '#/thread/' + enc(threadRoot(message)), 'aria-label': 'Open the thread' }, 'Thread')));
+      socialBar(message, threadLink),
+      h('a', { class: 'thread-link', href: threadLink, 'aria-label': 'Open the thread' }, 'Thread')));
 }
 
 function describe(content) {
@@ -50,7 +53,8 @@ function describe(content) {
     const verb = content.blocking ? 'blocked' : content.following ? 'followed' : 'unfollowed';
     return `${verb} ${shortId(String(content.contact))}`;
   }
-  if (content.type === 'vote') return 'liked a message';
+  if (content.type === 'vote') return content.vote && content.vote.value > 0 ? `liked a message ${content.vote.expression || ''}`.trim() : 'took back a like';
+  if (content.type === 'channel') return `${content.subscribed ? 'subscribed to' : 'unsubscribed from'} #${content.channel}`;
   if (content.type === 'about') return 'updated a profile';
   return `a ${content.type} message`;
 }
@@ -89,7 +93,8 @@ export function pager(path, list, next) {
   button.addEventListener('click', async () => {
     button.disabled = true;
     try {
-      const page = await get(path + query({ before: cursor }));
+      const cursorQuery = query({ before: cursor });
+      const page = await get(path + (path.includes('?') ? '&' + cursorQuery.slice(1) : cursorQuery));
       list.add(page.messages);
       cursor = page.next;
     } catch (e) {

@@ -22,6 +22,7 @@ export async function profileView(page, feedId) {
     own ? nameSetter(page, about.name, status) : null,
     h('p', { class: 'feed-id' }, h('code', {}, id)),
     typeof profile.descriptionHtml === 'string' ? sanitizedHtml(profile.descriptionHtml) : null,
+    friendsSection(id, own),
     buttons.length ? h('div', { class: 'actions' }, buttons) : null,
     status,
     own ? composer({ label: 'New post (markdown)', onPublished: (p) => showPublished(list, p) }) : null,
@@ -99,4 +100,23 @@ function contactButtons(page, id, relation, status) {
   }, CONTACT_ACTIONS[action].label);
   if (relation === 'block') return [act('unblock')];
   return [act(relation === 'follow' ? 'unfollow' : 'follow'), act('block')];
+}
+
+/**
+ * Followers and follows with their counts (each list opened on demand), whether this feed follows the user and
+ * whether the user blocks it; filled in when /api/friends answers.
+ */
+function friendsSection(id, own) {
+  const section = h('section', { class: 'friends', 'aria-label': 'Followers and follows' });
+  get('/api/friends/' + enc(id)).then((friends) => {
+    const list = (label, feeds) => h('details', { class: 'friend-list' },
+      h('summary', {}, `${feeds.length} ${label}`),
+      h('ul', { class: 'people' }, feeds.map((about) => h('li', {},
+        h('a', { href: '#/profile/' + enc(about.id) }, about.name || shortId(about.id))))));
+    section.replaceChildren(
+      h('div', { class: 'counts' }, list('followers', friends.followers), list('following', friends.following)),
+      !own && friends.followsYou ? h('p', { class: 'follows-you' }, 'Follows you') : null,
+      friends.blocked ? h('p', { class: 'blocked' }, 'You block this feed') : null);
+  }, () => {});
+  return section;
 }

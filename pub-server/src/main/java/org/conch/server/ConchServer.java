@@ -45,6 +45,9 @@ import org.conch.server.web.EventsRoutes;
 import org.conch.server.web.PrivateRoutes;
 import org.conch.server.web.StaticRoutes;
 import org.conch.server.web.TimelineRoutes;
+import org.conch.server.web.SocialRoutes;
+import org.conch.feed.social.LiveSocialIndex;
+import org.conch.feed.social.SocialIndex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,6 +108,8 @@ public final class ConchServer implements AutoCloseable {
     private final ReplicationService replication;
     private final BlobStore blobStore;
     private final BlobService blobs;
+    /** Likes, replies, tags, search and activity, kept up to date on a thread of its own. */
+    private final SocialIndex social;
     private final GossipNode node;
     private final InviteStore inviteStore;
     private final ServerInvites invites;
@@ -137,6 +142,11 @@ public final class ConchServer implements AutoCloseable {
             this.replication = ReplicationService.start(store, ReplicationConfig.of(identity.id(), SignCap.NONE, workers)
                     .withValidationExecutor(validators).withHops(config.hops()));
             opened("replication", replication::close);
+            this.social = new SocialIndex(identity.id());
+            // its first task reads the whole log (seconds at a million messages): a thread of its own, not a worker
+            ExecutorService socialThread = Executors.newSingleThreadExecutor(namedDaemon("conch-social-index"));
+            opened("the social index thread", () -> shutDown(socialThread));
+            opened("the social index", LiveSocialIndex.start(social, store, socialThread));
             MethodRegistry methods = ReplicationHandlers.register(new MethodRegistry(), replication);
             this.blobStore = dataDirectory.openBlobs(config);
             this.blobs = new BlobService(blobStore, workers);
@@ -280,7 +290,8 @@ public final class ConchServer implements AutoCloseable {
                 new InviteRoutes(inviteStore, config.inviteLimits(), config.inviteEndpoint(gossipPort), identity, store,
                         config.gossip(), peers, httpWorkers),
                 new BlobRoutes(blobStore, blobs, store, replication::replicationSet, config.blobMaxBytes(), httpWorkers),
-                new TimelineRoutes(store, replication.followGraph(), identity.id(), httpWorkers),
+                new TimelineRoutes(store, replication.followGraph(), identity.id(), httpWorkers, SocialRoutes.fields(social, store)),
+                new SocialRoutes(social, store, replication.followGraph(), identity.id(), httpWorkers),
                 new EventsRoutes(store, store, replication.followGraph(), identity.id(), workers),
                 new PrivateRoutes(privateIndex, store, httpWorkers, workers),
                 new StaticRoutes(token));

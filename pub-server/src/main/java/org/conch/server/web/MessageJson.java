@@ -19,9 +19,23 @@ import java.util.Set;
  */
 public final class MessageJson {
     private final MarkdownRenderer markdown;
+    private final Extras extras;
+
+    /** Fields a message gets besides its own (likes, replies), added to its JSON. */
+    @FunctionalInterface
+    public interface Extras {
+        Extras NONE = (stored, json) -> { };
+
+        void addTo(StoredMessage stored, Map<String, Object> json);
+    }
 
     public MessageJson(MarkdownRenderer markdown) {
+        this(markdown, Extras.NONE);
+    }
+
+    public MessageJson(MarkdownRenderer markdown, Extras extras) {
         this.markdown = markdown;
+        this.extras = extras;
     }
 
     /** The authors of a page's messages, whose abouts {@link #page} wants. */
@@ -68,6 +82,7 @@ public final class MessageJson {
         if (value.get("content") instanceof Map<?, ?> content && "post".equals(content.get("type"))) {
             json.put("html", content.get("text") instanceof String text ? markdown.render(text, mentions(content)) : "");
         }
+        extras.addTo(stored, json);
         return json;
     }
 

@@ -32,7 +32,7 @@ import java.util.concurrent.Callable;
  */
 public final class TimelineRoutes implements ApiRoutes {
     private final MarkdownRenderer markdown = new MarkdownRenderer();
-    private final MessageJson json = new MessageJson(markdown);
+    private final MessageJson json;
     private final Timelines store;
     private final FollowGraph graph;
     private final FeedId self;
@@ -40,6 +40,12 @@ public final class TimelineRoutes implements ApiRoutes {
 
     /** @param self the local identity, whose follows make the home timeline and whose blocks are left out */
     public TimelineRoutes(Timelines store, FollowGraph graph, FeedId self, Workers workers) {
+        this(store, graph, self, workers, MessageJson.Extras.NONE);
+    }
+
+    /** @param extras what each message carries besides itself (likes and replies: {@link SocialRoutes#fields}) */
+    public TimelineRoutes(Timelines store, FollowGraph graph, FeedId self, Workers workers, MessageJson.Extras extras) {
+        this.json = new MessageJson(markdown, extras);
         this.store = store;
         this.graph = graph;
         this.self = self;
