@@ -4,6 +4,8 @@
 //
 //   node peer.js --stack classic|manyverse --dir DIR --port PORT
 //                [--seed HEX32] [--caps-shs BASE64] [--hops N] [--no-ebt true]
+//   --room-client true (manyverse only): add ssb-room-client 2 and tunnel connections, so the peer can
+//   attend rooms and reach other attendants through them (`room.connect`, then `connect` to a tunnel address)
 //   --no-ebt true (classic only): leave ssb-ebt out, so the peer replicates by history streams only,
 //   as ssb-server did before EBT
 //
@@ -187,7 +189,12 @@ function manyverseStack () {
     .use(require('ssb-replication-scheduler'))
     .use(require('ssb-invite-client'))
     .use(require('ssb-blobs-2'))
-  const ssb = create(config)
+  if (args['room-client'] === 'true') {
+    // ssb-room-client's multiserver transport needs tunnel connections in both directions
+    config.connections.incoming.tunnel = [{ scope: 'public', transform: 'shs' }]
+    config.connections.outgoing.tunnel = [{ transform: 'shs' }]
+  }
+  const ssb = (args['room-client'] === 'true' ? create.use(require('ssb-room-client')) : create)(config)
   let connStarted = false
 
   const api = {
@@ -303,6 +310,20 @@ async function handle (req) {
     case 'add': return p(a.add, req.msg)
     case 'connect': return p(a.connect, req.address)
     case 'disconnect': return p(a.disconnect, req.address)
+    case 'room.connect': {
+      // a room is dialled as such; ssb-room-client then asks room.metadata and subscribes to room.attendants
+      return new Promise((resolve, reject) => stack.ssb.conn.connect(req.address, { type: 'room' }, (err, rpc) => {
+        if (err) return reject(err)
+        if (!rpc) return reject(new Error('ssb-conn did not connect to ' + req.address))
+        resolve({ id: rpc.id })
+      }))
+    }
+    case 'room.attendants': {
+      // the attendants ssb-room-client learnt of in a room (from its room.attendants stream), by room id
+      const rooms = stack.ssb.tunnel.getRoomsMap()
+      const room = rooms.get(req.room)
+      return room ? Array.from(room.attendants) : null
+    }
     case 'peers': return p(a.peers)
     case 'feed': return p(a.feed, need(req.feed), req.seq, req.keys)
     case 'latest': return p(a.latest, need(req.feed))

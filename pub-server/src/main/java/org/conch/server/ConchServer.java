@@ -21,6 +21,8 @@ import org.conch.gossip.net.GossipNode;
 import org.conch.gossip.net.LanDiscovery;
 import org.conch.gossip.net.PeerConnection;
 import org.conch.gossip.replication.ReplicationConfig;
+import org.conch.gossip.room.RoomHandlers;
+import org.conch.gossip.room.RoomService;
 import org.conch.gossip.replication.ReplicationHandlers;
 import org.conch.gossip.replication.ReplicationService;
 import org.conch.server.api.Failures;
@@ -104,6 +106,8 @@ public final class ConchServer implements AutoCloseable {
     private final InviteStore inviteStore;
     private final ServerInvites invites;
     private final Metrics metrics;
+    /** The room server, or null when this server is not a room. */
+    private final RoomService room;
     /** Addresses this server keeps dialling, so that asking twice does not start two redial loops. */
     private final Set<String> keptConnected = ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
@@ -135,6 +139,11 @@ public final class ConchServer implements AutoCloseable {
             this.blobs = new BlobService(blobStore, workers);
             opened("the blob exchange", blobs::close);
             BlobHandlers.register(methods, blobs);
+            // a room's members are the feeds its identity follows (`conch follow @ID`)
+            this.room = config.room() == null ? null : new RoomService(identity.id(), config.room(),
+                    feed -> replication.followGraph().follows(identity.id(), feed),
+                    (millis, task) -> vertx.setTimer(millis, timer -> task.run()), System::nanoTime);
+            if (room != null) RoomHandlers.register(methods, room, List.of());
             // blobs that messages of replicated feeds refer to (avatars, images in posts) are fetched by themselves
             blobs.wantReferencedBlobs(store, feed -> replication.replicationSet().contains(feed));
             // and those of recent messages stored before this start, once the follow graph is loaded
@@ -159,15 +168,18 @@ public final class ConchServer implements AutoCloseable {
                     });
             this.node = GossipNode.create(vertx, identity, config.gossip())
                     .muxrpcOptions(config.muxrpc())
-                    .authorizer(invites.authorizer(feed -> true))
+                    .authorizer(invites.authorizer(feed -> room == null || room.admits(feed)))
                     .methods(invites.methods(connection -> methods))
                     .onConnection(connection -> {
                         if (invites.isGuest(connection)) return; // an invite's key: invite.use only, never replicated with
                         var peer = replication.attach(connection.session(), connection::runOnContext, connection.isClient());
                         var blobPeer = blobs.attach(connection.session(), connection::runOnContext);
+                        var attendant = room == null ? null : room.attach(connection.session(), connection.remoteId(),
+                                connection::runOnContext, connection::close);
                         connection.closeFuture().onComplete(closed -> {
                             peer.close();
                             blobPeer.close();
+                            if (attendant != null) attendant.close();
                         });
                     });
             opened("the gossip connections", () -> node.close().toCompletionStage().toCompletableFuture()
@@ -334,6 +346,11 @@ public final class ConchServer implements AutoCloseable {
 
     public GossipNode node() {
         return node;
+    }
+
+    /** The room server, or null when this server is not a room. */
+    public RoomService room() {
+        return room;
     }
 
     public int gossipPort() {

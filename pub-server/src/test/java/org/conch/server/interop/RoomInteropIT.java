@@ -1,0 +1,69 @@
+package org.conch.server.interop;
+
+import org.conch.server.BlockedEventLoops;
+import org.conch.server.ConchServer;
+import org.conch.server.config.DataDirectory;
+import org.conch.server.config.ServerConfig;
+import org.conch.feed.Identity;
+import org.conch.testing.Await;
+import org.conch.testing.RealPeer;
+import org.conch.testing.RealPeer.Stack;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * conch as a room server for real Manyverse-stack peers with ssb-room-client 2.0.2: two attendants that
+ * were never told each other's address meet in the room and replicate each other's feeds through a tunnel.
+ */
+class RoomInteropIT {
+    @RegisterExtension
+    final BlockedEventLoops loops = new BlockedEventLoops();
+
+    @TempDir
+    Path work;
+
+    @Test
+    void twoAttendantsReplicateThroughAConchRoom() throws Exception {
+        Path data = work.resolve("room");
+        Identity.generate().save(data.resolve("secret"));
+        ServerConfig config = ServerConfig.load(data, Map.of(), Map.of("host", "127.0.0.1", "port", "0",
+                "http-port", "-1", "lan", "false", "room", "true", "name", "test room"));
+        try (ConchServer room = loops.start(config, new DataDirectory(data));
+             RealPeer alice = RealPeer.start(Stack.MANYVERSE, work.resolve("alice"), List.of("--room-client", "true"));
+             RealPeer bob = RealPeer.start(Stack.MANYVERSE, work.resolve("bob"), List.of("--room-client", "true"))) {
+            String roomAddress = room.address().toString();
+            String roomId = room.identity().id().toString();
+            alice.follow(bob.id());
+            bob.follow(alice.id());
+            alice.publishPost("hello from alice, through the room");
+            bob.publishPost("hello from bob, through the room");
+
+            alice.call("room.connect", Map.of("address", roomAddress));
+            bob.call("room.connect", Map.of("address", roomAddress));
+            Await.until("alice and bob attending the conch room", Duration.ofSeconds(30), () -> room.room().attendants(),
+                    attendants -> attendants.size() == 2);
+            Await.until("alice learning from room.attendants that bob attends", Duration.ofSeconds(30),
+                    () -> alice.call("room.attendants", Map.of("room", roomId)),
+                    attendants -> attendants instanceof List<?> ids && ids.contains(bob.id()));
+
+            // the tunnel address ssb-room-client gives an attendant: only the room's key and bob's
+            String bobInTheRoom = "tunnel:" + roomId + ":" + bob.id() + "~shs:" + bob.id().substring(1, bob.id().length() - 8);
+            Object connected = alice.call("connect", Map.of("address", bobInTheRoom));
+            assertThat(connected).asString().contains(bob.id());
+
+            alice.waitFor(bob.id(), 2, 60_000); // bob's follow of alice and his post
+            bob.waitFor(alice.id(), 2, 60_000);
+            assertThat(alice.keys(bob.id())).isEqualTo(bob.keys(bob.id()));
+            assertThat(bob.keys(alice.id())).isEqualTo(alice.keys(alice.id()));
+            assertThat(room.store().messageCount()).as("the room relays; it stores none of their messages").isZero();
+        }
+    }
+}
