@@ -159,9 +159,11 @@ public final class RoomService {
 
     /** Logs one line for the refusal, cuts a peer that collected too many, and returns the text for the error. */
     String refuse(Peer peer, String reason) {
-        LOG.atWarn().addKeyValue("peer", peer.id).addKeyValue("reason", reason).log("room refused {}: {}", peer.id, reason);
-        if (peer.refusals.incrementAndGet() == MAX_REFUSALS + 1) {
-            peer.cut("refused " + MAX_REFUSALS + " times; taken for hostile");
+        int refusals = peer.refusals.incrementAndGet();
+        if (refusals <= MAX_REFUSALS) {
+            LOG.atWarn().addKeyValue("peer", peer.id).addKeyValue("reason", reason).log("room refused {}: {}", peer.id, reason);
+        } else if (refusals == MAX_REFUSALS + 1) { // what it still asks while the cut takes effect is not logged
+            peer.cut("refused " + MAX_REFUSALS + " times; taken for hostile, last for: " + reason);
         }
         return reason;
     }

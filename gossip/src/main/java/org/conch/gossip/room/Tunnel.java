@@ -52,7 +52,10 @@ final class Tunnel {
 
             @Override
             public void onEnd(Substream stream, GossipException error) {
-                target.context.execute(() -> endTarget(error));
+                target.context.execute(() -> {
+                    endTarget(error);
+                    targetToOrigin.stop();
+                });
                 finish();
             }
         };
@@ -79,6 +82,7 @@ final class Tunnel {
                 origin.context.execute(() -> {
                     if (error == null) fromOrigin.end();
                     else fromOrigin.error(error.getMessage());
+                    originToTarget.stop();
                 });
                 finish();
             }
@@ -121,6 +125,8 @@ final class Tunnel {
         private long refilledAt;
         private boolean pausedForWindow;
         private boolean pausedForRate;
+        /** The other side ended: what still comes is dropped and the sender is never paused again. */
+        private boolean stopped;
         // ---- the receiver's thread
         private long unacknowledged;
         private boolean waitingForDrain;
@@ -134,7 +140,16 @@ final class Tunnel {
             this.refilledAt = room.nanoClock().getAsLong();
         }
 
+        /** The tunnel is over: lets the sender's connection be read again (its end must get through). */
+        void stop() {
+            stopped = true;
+            pausedForWindow = false;
+            pausedForRate = false;
+            applyPause();
+        }
+
         void take(Object item) {
+            if (stopped) return;
             long size = sizeOf(item);
             inFlight += size;
             refill();
@@ -161,6 +176,7 @@ final class Tunnel {
         private void waitForTokens() {
             long millis = Math.max(1, (long) Math.ceil(-tokens * 1000 / room.config().tunnelBytesPerSecond()));
             room.timers().after(millis, () -> from.context.execute(() -> {
+                if (stopped) return;
                 refill();
                 if (tokens < 0) {
                     waitForTokens();
@@ -179,6 +195,7 @@ final class Tunnel {
 
         private void acknowledge(long size) {
             inFlight -= size;
+            if (stopped) return;
             if (pausedForWindow && inFlight <= WINDOW_BYTES / 2) {
                 pausedForWindow = false;
                 applyPause();

@@ -315,4 +315,23 @@ class RoomServiceTest {
         settle();
         assertThat(cut).isEmpty();
     }
+
+    @Test
+    void aSenderPausedForAStalledTargetIsReadAgainOnceTheTargetIsGone() {
+        startRoom(RoomConfig.open("test room").withLimits(10, 2, 64L << 20));
+        Peer alice = new Peer();
+        Peer bob = new Peer();
+        bob.attend();
+        List<GossipException> aliceEnds = new ArrayList<>();
+        Substream tunnel = alice.tunnelTo(bob.id, new ArrayList<>(), aliceEnds);
+        bob.pair.a.queueFull = true;
+        for (int i = 0; i < 5; i++) tunnel.write(new byte[64 * 1024]);
+        settle();
+        assertThat(alice.pair.a.readingPaused).as("over the window the room stops reading alice").isTrue();
+
+        bob.disconnect();
+        assertThat(alice.pair.a.readingPaused).isFalse();
+        assertThat(aliceEnds).singleElement().isNotNull();
+        assertThat(alice.attached.tunnels()).isZero();
+    }
 }
