@@ -4,7 +4,7 @@
 //
 //   node peer.js --stack classic|manyverse --dir DIR --port PORT
 //                [--seed HEX32] [--caps-shs BASE64] [--hops N] [--no-ebt true]
-//   --room-client true (manyverse only): add ssb-room-client 2 and tunnel connections, so the peer can
+//   --room-client true (manyverse only): add ssb-room-client 2, ssb-http-invite-client and tunnel connections, so the peer can
 //   attend rooms and reach other attendants through them (`room.connect`, then `connect` to a tunnel address)
 //   --no-ebt true (classic only): leave ssb-ebt out, so the peer replicates by history streams only,
 //   as ssb-server did before EBT
@@ -194,7 +194,9 @@ function manyverseStack () {
     config.connections.incoming.tunnel = [{ scope: 'public', transform: 'shs' }]
     config.connections.outgoing.tunnel = [{ transform: 'shs' }]
   }
-  const ssb = (args['room-client'] === 'true' ? create.use(require('ssb-room-client')) : create)(config)
+  const ssb = (args['room-client'] === 'true'
+    ? create.use(require('ssb-room-client')).use(require('ssb-http-invite-client'))
+    : create)(config)
   let connStarted = false
 
   const api = {
@@ -317,6 +319,11 @@ async function handle (req) {
         if (!rpc) return reject(new Error('ssb-conn did not connect to ' + req.address))
         resolve({ id: rpc.id })
       }))
+    }
+    case 'room.claimInvite': {
+      // ssb-http-invite-client: an http(s) /join link or an ssb:experimental?action=claim-http-invite URI;
+      // resolves with the room's multiserver address
+      return p(stack.ssb.httpInviteClient.claim, String(req.uri))
     }
     case 'room.attendants': {
       // the attendants ssb-room-client learnt of in a room (from its room.attendants stream), by room id

@@ -23,6 +23,7 @@ import org.conch.gossip.net.PeerConnection;
 import org.conch.gossip.replication.ReplicationConfig;
 import org.conch.gossip.room.RoomHandlers;
 import org.conch.gossip.room.RoomService;
+import org.conch.server.room.RoomInviteRoutes;
 import org.conch.gossip.replication.ReplicationHandlers;
 import org.conch.gossip.replication.ReplicationService;
 import org.conch.server.api.Failures;
@@ -108,6 +109,7 @@ public final class ConchServer implements AutoCloseable {
     private final Metrics metrics;
     /** The room server, or null when this server is not a room. */
     private final RoomService room;
+    private final InviteRedeemer inviteRedeemer;
     /** Addresses this server keeps dialling, so that asking twice does not start two redial loops. */
     private final Set<String> keptConnected = ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
@@ -143,7 +145,7 @@ public final class ConchServer implements AutoCloseable {
             this.room = config.room() == null ? null : new RoomService(identity.id(), config.room(),
                     feed -> replication.followGraph().follows(identity.id(), feed),
                     (millis, task) -> vertx.setTimer(millis, timer -> task.run()), System::nanoTime);
-            if (room != null) RoomHandlers.register(methods, room, List.of());
+            if (room != null) RoomHandlers.register(methods, room, config.httpPort() == -1 ? List.of() : List.of("httpInvite"));
             // blobs that messages of replicated feeds refer to (avatars, images in posts) are fetched by themselves
             blobs.wantReferencedBlobs(store, feed -> replication.replicationSet().contains(feed));
             // and those of recent messages stored before this start, once the follow graph is loaded
@@ -151,7 +153,7 @@ public final class ConchServer implements AutoCloseable {
                     feed -> replication.replicationSet().contains(feed)));
             this.inviteStore = dataDirectory.openInvites();
             opened("the invites", inviteStore::close);
-            InviteRedeemer redeemer = new InviteRedeemer(inviteStore, identity.id(),
+            InviteRedeemer redeemer = this.inviteRedeemer = new InviteRedeemer(inviteStore, identity.id(),
                     feed -> replication.followGraph().follows(identity.id(), feed), this::publishStored);
             // the listener reads the metrics field when a guest redeems, by which time it is set
             this.invites = new ServerInvites(inviteStore, redeemer, workers, () -> pubAddress().toString(),
@@ -287,6 +289,13 @@ public final class ConchServer implements AutoCloseable {
                 new TimelineRoutes(store, replication.followGraph(), identity.id(), httpWorkers),
                 new EventsRoutes(store, store, replication.followGraph(), identity.id(), workers),
                 new StaticRoutes(token));
+        if (room != null) {
+            routeGroups = new java.util.ArrayList<>(routeGroups);
+            // room invites share the pub's invite store; claiming one makes the room follow the newcomer
+            routeGroups.add(new RoomInviteRoutes(inviteStore, config.inviteLimits(), inviteRedeemer,
+                    () -> pubAddress().toString(), this::httpBaseUrl,
+                    () -> replication.followGraph().followed(identity.id()), httpWorkers));
+        }
         HttpApi api = new HttpApi(vertx, token, config.httpHost(), config.httpMaxRequestsPerSecond(), routeGroups);
         HttpServer http = vertx.createHttpServer().requestHandler(api.router());
         int port;
@@ -299,6 +308,13 @@ public final class ConchServer implements AutoCloseable {
         }
         api.boundTo(port);
         return port;
+    }
+
+    /** How others reach this HTTP server: the public host with a pub, else the bound host (loopback for every interface). */
+    private String httpBaseUrl() {
+        String host = config.pub() ? config.publicHost()
+                : config.httpHost().equals("0.0.0.0") || config.httpHost().equals("::") ? "127.0.0.1" : config.httpHost();
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + httpPort;
     }
 
     /** {@code GET /api/status}: the identity, addresses, the store and blobs, connections and replication progress. */

@@ -12,12 +12,27 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.conch.feed.FeedId;
+import org.conch.server.cli.ConchCommand;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * conch as a room server for real Manyverse-stack peers with ssb-room-client 2.0.2: two attendants that
@@ -65,5 +80,50 @@ class RoomInteropIT {
             assertThat(bob.keys(alice.id())).isEqualTo(alice.keys(alice.id()));
             assertThat(room.store().messageCount()).as("the room relays; it stores none of their messages").isZero();
         }
+    }
+
+    /**
+     * A community room: `conch room invite create` makes an HTTP invite; its /join page carries the
+     * claim-http-invite link, which ssb-http-invite-client 1.0.1 claims; the newcomer is then a member
+     * (`conch room members`) and may attend the room, which only members may in community mode.
+     */
+    @Test
+    void aNewcomerClaimsAnHttpInviteAndBecomesAMember() throws Exception {
+        Path data = work.resolve("room");
+        Identity.generate().save(data.resolve("secret"));
+        ServerConfig config = ServerConfig.load(data, Map.of(), Map.of("host", "127.0.0.1", "port", "0",
+                "http-port", "0", "lan", "false", "room", "true", "room-mode", "community", "name", "community room"));
+        try (ConchServer room = loops.start(config, new DataDirectory(data));
+             RealPeer newcomer = RealPeer.start(Stack.MANYVERSE, work.resolve("newcomer"), List.of("--room-client", "true"))) {
+            String url = conch(data, "room", "invite", "create").trim();
+            assertThat(url).startsWith("http://127.0.0.1:" + room.httpPort() + "/join?invite=");
+            HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).isEqualTo(200);
+            Matcher link = Pattern.compile("href=\"(ssb:experimental\\?action=claim-http-invite[^\"]*)\"").matcher(page.body());
+            assertThat(link.find()).as(page.body()).isTrue();
+            assertThat(conch(data, "room", "members")).doesNotContain(newcomer.id());
+
+            Object address = newcomer.call("room.claimInvite", Map.of("uri", link.group(1).replace("&amp;", "&")));
+
+            assertThat(address).isEqualTo(room.address().toString());
+            assertThat(conch(data, "room", "members")).contains(newcomer.id());
+            newcomer.call("room.connect", Map.of("address", room.address().toString()));
+            Await.until("the new member attending the community room", Duration.ofSeconds(30), () -> room.room().attendants(),
+                    attendants -> attendants.contains(FeedId.parse(newcomer.id())));
+            assertThatThrownBy(() -> newcomer.call("room.claimInvite", Map.of("uri", url))).as("a used invite")
+                    .hasMessageContaining("failed (404)");
+        }
+    }
+
+    private static String conch(Path data, String... verb) {
+        List<String> args = new ArrayList<>(List.of("--data", data.toString()));
+        args.addAll(List.of(verb));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = ConchCommand.run(args.toArray(String[]::new), Map.of(), InputStream.nullInputStream(),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(exit).as("conch %s: %s", verb, err.toString(StandardCharsets.UTF_8)).isZero();
+        return out.toString(StandardCharsets.UTF_8);
     }
 }
