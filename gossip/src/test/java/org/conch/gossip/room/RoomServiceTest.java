@@ -334,4 +334,37 @@ class RoomServiceTest {
         assertThat(aliceEnds).singleElement().isNotNull();
         assertThat(alice.attached.tunnels()).isZero();
     }
+
+    @Test
+    void roomOneClientsAnnounceLeaveAndFollowTheEndpointsList() {
+        startRoom(RoomConfig.open("test room"));
+        Peer watcher = new Peer();
+        Peer carol = new Peer();
+        List<Object> endpoints = new ArrayList<>();
+        watcher.session().source("tunnel.endpoints", List.of(), (stream, item) -> endpoints.add(item));
+        settle();
+        assertThat(endpoints).containsExactly(List.of(watcher.id.toString()));
+
+        CompletableFuture<Object> announced = call(carol, "tunnel.announce");
+        settle();
+        assertThat(announced.join()).isEqualTo(true);
+        assertThat(endpoints).last().isEqualTo(List.of(watcher.id.toString(), carol.id.toString()));
+
+        CompletableFuture<Object> left = call(carol, "tunnel.leave");
+        settle();
+        assertThat(left.join()).isEqualTo(true);
+        assertThat(endpoints).last().isEqualTo(List.of(watcher.id.toString()));
+        assertThat(room.attendants()).containsExactly(watcher.id);
+    }
+
+    @Test
+    void isRoomAndPingAnswerEveryone() {
+        startRoom(RoomConfig.open("test room").withMode(PrivacyMode.RESTRICTED));
+        Peer stranger = new Peer();
+        CompletableFuture<Object> isRoom = call(stranger, "tunnel.isRoom");
+        CompletableFuture<Object> ping = call(stranger, "tunnel.ping");
+        settle();
+        assertThat(isRoom.join()).isInstanceOf(Map.class).asString().contains("test room");
+        assertThat(ping.join()).isInstanceOf(Double.class);
+    }
 }
