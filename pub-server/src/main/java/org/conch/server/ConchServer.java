@@ -188,6 +188,7 @@ public final class ConchServer implements AutoCloseable {
                     .get(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS));
             this.metrics = new Metrics(node::connectionCount, store::messageCount, () -> replication.replicationSet().size(), blobStore);
             opened("the metrics", metrics::close);
+            if (room != null) metrics.watchRoom(room);
             opened("counting appends", store.subscribe(stored -> metrics.messageAppended()));
             vertx.setPeriodic(METRICS_REFRESH_MS, timer -> replication.status().thenAccept(metrics::update));
         } catch (RuntimeException | Error e) {

@@ -56,6 +56,8 @@ public final class RoomService {
     /** In joining order; on {@link #serial} only. */
     private final LinkedHashMap<FeedId, Peer> attendantOrder = new LinkedHashMap<>();
     private final List<Subscriber> subscribers = new ArrayList<>();
+    private final AtomicInteger openTunnels = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong refusals = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * @param members   who is a member (an internal user in community and restricted rooms)
@@ -89,6 +91,24 @@ public final class RoomService {
     /** Whether the secret handshake should admit {@code feed}: a restricted room admits its members only. */
     public boolean admits(FeedId feed) {
         return config.mode() != PrivacyMode.RESTRICTED || members.test(feed);
+    }
+
+    /** Tunnels relayed now, for metrics. */
+    public int openTunnels() {
+        return openTunnels.get();
+    }
+
+    /** Calls refused since start (limits, tunnels to oneself, non-members), for metrics. */
+    public long refusals() {
+        return refusals.get();
+    }
+
+    void tunnelOpened() {
+        openTunnels.incrementAndGet();
+    }
+
+    void tunnelClosed() {
+        openTunnels.decrementAndGet();
     }
 
     /** The attendants now, in joining order. */
@@ -159,6 +179,7 @@ public final class RoomService {
 
     /** Logs one line for the refusal, cuts a peer that collected too many, and returns the text for the error. */
     String refuse(Peer peer, String reason) {
+        refusals.incrementAndGet();
         int refusals = peer.refusals.incrementAndGet();
         if (refusals <= MAX_REFUSALS) {
             LOG.atWarn().addKeyValue("peer", peer.id).addKeyValue("reason", reason).log("room refused {}: {}", peer.id, reason);

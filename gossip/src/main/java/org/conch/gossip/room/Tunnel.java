@@ -42,6 +42,7 @@ final class Tunnel {
 
     /** Asks the target to accept the tunnel; returns the listener for the origin's items. */
     StreamListener open() {
+        room.tunnelOpened();
         originToTarget.source = fromOrigin;
         target.context.execute(this::openOnTarget);
         return new StreamListener() {
@@ -104,6 +105,7 @@ final class Tunnel {
     private void finish() {
         if (finished.compareAndSet(false, true)) {
             origin.tunnels.decrementAndGet();
+            room.tunnelClosed();
         }
     }
 

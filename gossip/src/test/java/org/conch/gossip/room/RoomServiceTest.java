@@ -192,12 +192,14 @@ class RoomServiceTest {
         assertThat(bob.tunnelItems).containsExactly((Object) new byte[]{1, 2, 3});
         assertThat(atAlice).containsExactly((Object) new byte[]{4, 5});
         assertThat(alice.attached.tunnels()).isEqualTo(1);
+        assertThat(room.openTunnels()).isEqualTo(1);
 
         tunnel.end();
         settle();
         assertThat(bob.acceptedTunnel.isClosed()).isTrue();
         assertThat(aliceEnds).containsExactly((GossipException) null);
         assertThat(alice.attached.tunnels()).isZero();
+        assertThat(room.openTunnels()).isZero();
     }
 
     @Test
@@ -216,6 +218,7 @@ class RoomServiceTest {
         assertThat(cut).isEmpty();
         mallory.tunnelTo(mallory.id, new ArrayList<>(), ends);
         assertThat(cut).containsExactly(mallory.id);
+        assertThat(room.refusals()).as("the absent target is no refusal of a limit").isEqualTo(RoomService.MAX_REFUSALS + 1);
     }
 
     @Test

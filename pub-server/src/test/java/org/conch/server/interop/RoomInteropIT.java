@@ -113,6 +113,9 @@ class RoomInteropIT {
                     attendants -> attendants.contains(FeedId.parse(newcomer.id())));
             assertThatThrownBy(() -> newcomer.call("room.claimInvite", Map.of("uri", url))).as("a used invite")
                     .hasMessageContaining("failed (404)");
+            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + room.httpPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).contains("conch_room_attendants 1.0", "conch_room_tunnels 0.0", "conch_room_refusals_total");
         }
     }
 
