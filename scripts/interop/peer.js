@@ -325,6 +325,13 @@ async function handle (req) {
       // resolves with the room's multiserver address
       return p(stack.ssb.httpInviteClient.claim, String(req.uri))
     }
+    case 'room.registerAlias': return p(stack.ssb.roomClient.registerAlias, need(req.room), String(req.alias))
+    case 'room.revokeAlias': return p(stack.ssb.roomClient.revokeAlias, need(req.room), String(req.alias))
+    case 'room.consumeAlias': {
+      // an alias page's URL or its consume-alias link: reaches the alias's owner through the room
+      const rpc = await p(stack.ssb.roomClient.consumeAliasUri, String(req.uri))
+      return { id: rpc.id }
+    }
     case 'room.attendants': {
       // the attendants ssb-room-client learnt of in a room (from its room.attendants stream), by room id
       const rooms = stack.ssb.tunnel.getRoomsMap()

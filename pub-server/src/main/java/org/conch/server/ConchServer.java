@@ -23,6 +23,8 @@ import org.conch.gossip.net.PeerConnection;
 import org.conch.gossip.replication.ReplicationConfig;
 import org.conch.gossip.room.RoomHandlers;
 import org.conch.gossip.room.RoomService;
+import org.conch.server.room.AliasRoutes;
+import org.conch.server.room.AliasStore;
 import org.conch.server.room.RoomInviteRoutes;
 import org.conch.gossip.replication.ReplicationHandlers;
 import org.conch.gossip.replication.ReplicationService;
@@ -110,6 +112,8 @@ public final class ConchServer implements AutoCloseable {
     /** The room server, or null when this server is not a room. */
     private final RoomService room;
     private final InviteRedeemer inviteRedeemer;
+    /** The room's aliases and their pages, or null without a room, HTTP, or in a restricted room. */
+    private final AliasRoutes aliasRoutes;
     /** Addresses this server keeps dialling, so that asking twice does not start two redial loops. */
     private final Set<String> keptConnected = ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
@@ -145,7 +149,20 @@ public final class ConchServer implements AutoCloseable {
             this.room = config.room() == null ? null : new RoomService(identity.id(), config.room(),
                     feed -> replication.followGraph().follows(identity.id(), feed),
                     (millis, task) -> vertx.setTimer(millis, timer -> task.run()), System::nanoTime);
-            if (room != null) RoomHandlers.register(methods, room, config.httpPort() == -1 ? List.of() : List.of("httpInvite"));
+            // aliases need the web page they point at, and a restricted room has none (rooms 2)
+            boolean withAliases = room != null && config.httpPort() != -1
+                    && config.room().mode() != org.conch.gossip.room.PrivacyMode.RESTRICTED;
+            if (withAliases) {
+                AliasStore aliasStore = AliasStore.open(dataDirectory.root().resolve(AliasStore.DIRECTORY));
+                opened("the room's aliases", aliasStore::close);
+                this.aliasRoutes = new AliasRoutes(aliasStore, identity.id(), () -> pubAddress().toString(),
+                        this::httpBaseUrl, workers);
+                RoomHandlers.registerAliases(methods, room, aliasRoutes);
+            } else {
+                this.aliasRoutes = null;
+            }
+            if (room != null) RoomHandlers.register(methods, room, config.httpPort() == -1 ? List.of()
+                    : withAliases ? List.of("alias", "httpInvite") : List.of("httpInvite"));
             // blobs that messages of replicated feeds refer to (avatars, images in posts) are fetched by themselves
             blobs.wantReferencedBlobs(store, feed -> replication.replicationSet().contains(feed));
             // and those of recent messages stored before this start, once the follow graph is loaded
@@ -296,6 +313,7 @@ public final class ConchServer implements AutoCloseable {
             routeGroups.add(new RoomInviteRoutes(inviteStore, config.inviteLimits(), inviteRedeemer,
                     () -> pubAddress().toString(), this::httpBaseUrl,
                     () -> replication.followGraph().followed(identity.id()), httpWorkers));
+            if (aliasRoutes != null) routeGroups.add(aliasRoutes);
         }
         HttpApi api = new HttpApi(vertx, token, config.httpHost(), config.httpMaxRequestsPerSecond(), routeGroups);
         HttpServer http = vertx.createHttpServer().requestHandler(api.router());

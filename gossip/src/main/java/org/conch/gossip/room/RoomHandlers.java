@@ -64,6 +64,28 @@ public final class RoomHandlers {
         return registry;
     }
 
+    /**
+     * {@code room.registerAlias(alias, signature)} and {@code room.revokeAlias(alias)} for members (rooms 2
+     * "Aliases"; not in a restricted room); list {@code "alias"} in the features given to {@link #register}.
+     */
+    public static MethodRegistry registerAliases(MethodRegistry registry, RoomService room, AliasDirectory aliases) {
+        registry.async("room.registerAlias", Access.ANYONE, (context, args) -> {
+            RoomService.Peer member = internal(room, context);
+            String alias = args.size() > 0 && args.get(0) instanceof String text ? text : null;
+            String signature = args.size() > 1 && args.get(1) instanceof String text ? text : null;
+            AliasRegistration.check(room.roomId(), member.id(), alias, signature);
+            return aliases.register(member.id(), alias, signature);
+        });
+        registry.async("room.revokeAlias", Access.ANYONE, (context, args) -> {
+            RoomService.Peer member = internal(room, context);
+            if (args.isEmpty() || !(args.get(0) instanceof String alias)) {
+                throw new RoomService.RoomException("room.revokeAlias needs the alias");
+            }
+            return aliases.revoke(member.id(), alias);
+        });
+        return registry;
+    }
+
     private static Map<String, Object> metadata(RoomService room, CallContext context, List<String> extraFeatures) {
         FeedId caller = FeedId.parse(context.caller().peerId());
         List<Object> features = new ArrayList<>();

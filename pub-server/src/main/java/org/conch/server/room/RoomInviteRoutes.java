@@ -119,7 +119,7 @@ public final class RoomInviteRoutes implements ApiRoutes {
         }
         String link = "ssb:experimental?action=claim-http-invite&invite=" + encode(token) + "&postTo=" + encode(postTo);
         page(context, 200, "<p>You are invited to join this room. Open the link in your Scuttlebutt app "
-                + "(Manyverse, for one):</p>\n<p><a id=\"claim-invite-uri\" href=\"" + escape(link) + "\">Join the room</a></p>");
+                + "(Manyverse, for one):</p>\n<p><a id=\"claim-invite-uri\" href=\"" + AliasRoutes.escape(link) + "\">Join the room</a></p>");
     }
 
     private void consume(RoutingContext context) {
@@ -170,18 +170,10 @@ public final class RoomInviteRoutes implements ApiRoutes {
     }
 
     private static void page(RoutingContext context, int status, String body) {
-        context.response().setStatusCode(status)
-                .putHeader("Content-Type", "text/html; charset=utf-8")
-                .putHeader("Content-Security-Policy", "default-src 'none'")
-                .end("<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>Join the room</title></head><body>\n"
-                        + body + "\n</body></html>\n");
+        AliasRoutes.html(context, status, body);
     }
 
     private static String encode(String text) {
         return URLEncoder.encode(text, StandardCharsets.UTF_8);
-    }
-
-    private static String escape(String text) {
-        return text.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;").replace(">", "&gt;");
     }
 }

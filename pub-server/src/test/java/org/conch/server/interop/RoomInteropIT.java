@@ -48,10 +48,7 @@ class RoomInteropIT {
     @Test
     void twoAttendantsReplicateThroughAConchRoom() throws Exception {
         Path data = work.resolve("room");
-        Identity.generate().save(data.resolve("secret"));
-        ServerConfig config = ServerConfig.load(data, Map.of(), Map.of("host", "127.0.0.1", "port", "0",
-                "http-port", "-1", "lan", "false", "room", "true", "name", "test room"));
-        try (ConchServer room = loops.start(config, new DataDirectory(data));
+        try (ConchServer room = startRoom(data, "http-port", "-1", "name", "test room");
              RealPeer alice = RealPeer.start(Stack.MANYVERSE, work.resolve("alice"), List.of("--room-client", "true"));
              RealPeer bob = RealPeer.start(Stack.MANYVERSE, work.resolve("bob"), List.of("--room-client", "true"))) {
             String roomAddress = room.address().toString();
@@ -90,10 +87,7 @@ class RoomInteropIT {
     @Test
     void aNewcomerClaimsAnHttpInviteAndBecomesAMember() throws Exception {
         Path data = work.resolve("room");
-        Identity.generate().save(data.resolve("secret"));
-        ServerConfig config = ServerConfig.load(data, Map.of(), Map.of("host", "127.0.0.1", "port", "0",
-                "http-port", "0", "lan", "false", "room", "true", "room-mode", "community", "name", "community room"));
-        try (ConchServer room = loops.start(config, new DataDirectory(data));
+        try (ConchServer room = startRoom(data, "http-port", "0", "room-mode", "community", "name", "community room");
              RealPeer newcomer = RealPeer.start(Stack.MANYVERSE, work.resolve("newcomer"), List.of("--room-client", "true"))) {
             String url = conch(data, "room", "invite", "create").trim();
             assertThat(url).startsWith("http://127.0.0.1:" + room.httpPort() + "/join?invite=");
@@ -117,6 +111,54 @@ class RoomInteropIT {
                     + room.httpPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
             assertThat(metrics).contains("conch_room_attendants 1.0", "conch_room_tunnels 0.0", "conch_room_refusals_total");
         }
+    }
+
+    /**
+     * A real client registers an alias with ssb-room-client (its signature checked by the room); the alias page
+     * resolves it, and another real client reaches the alias's owner through the room from the page's URL.
+     * Once revoked, the alias resolves no more.
+     */
+    @Test
+    void anAliasRegisteredByARealClientResolves() throws Exception {
+        Path data = work.resolve("room");
+        try (ConchServer room = startRoom(data, "http-port", "0", "name", "alias room");
+             RealPeer alice = RealPeer.start(Stack.MANYVERSE, work.resolve("alice"), List.of("--room-client", "true"));
+             RealPeer bob = RealPeer.start(Stack.MANYVERSE, work.resolve("bob"), List.of("--room-client", "true"))) {
+            String roomId = room.identity().id().toString();
+            alice.call("room.connect", Map.of("address", room.address().toString()));
+            Await.until("alice attending", Duration.ofSeconds(30), () -> room.room().attendants(),
+                    attendants -> attendants.contains(FeedId.parse(alice.id())));
+
+            Object url = alice.call("room.registerAlias", Map.of("room", roomId, "alias", "alice"));
+
+            assertThat(url).isEqualTo("http://127.0.0.1:" + room.httpPort() + "/alias/alice");
+            String resolved = get(url + "?encoding=json").body();
+            assertThat(resolved).contains("\"userId\":\"" + alice.id() + "\"", "\"roomId\":\"" + roomId + "\"");
+            assertThat(get((String) url).body()).contains("ssb:experimental?action=consume-alias&amp;alias=alice");
+            bob.call("room.connect", Map.of("address", room.address().toString()));
+            Await.until("bob attending", Duration.ofSeconds(30), () -> room.room().attendants(),
+                    attendants -> attendants.contains(FeedId.parse(bob.id())));
+            assertThatThrownBy(() -> bob.call("room.registerAlias", Map.of("room", roomId, "alias", "alice")))
+                    .hasMessageContaining("the alias alice is taken");
+
+            Object reached = bob.call("room.consumeAlias", Map.of("uri", url));
+            assertThat(reached).asString().contains(alice.id());
+
+            assertThat(alice.call("room.revokeAlias", Map.of("room", roomId, "alias", "alice"))).isEqualTo(true);
+            assertThat(get(url + "?encoding=json").statusCode()).isEqualTo(404);
+        }
+    }
+
+    /** A conch room on loopback in {@code data}, with {@code settings} (key, value, …) on top. */
+    private ConchServer startRoom(Path data, String... settings) throws Exception {
+        Identity.generate().save(data.resolve("secret"));
+        Map<String, String> flags = new java.util.HashMap<>(Map.of("host", "127.0.0.1", "port", "0", "lan", "false", "room", "true"));
+        for (int i = 0; i + 1 < settings.length; i += 2) flags.put(settings[i], settings[i + 1]);
+        return loops.start(ServerConfig.load(data, Map.of(), flags), new DataDirectory(data));
+    }
+
+    private static HttpResponse<String> get(String url) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static String conch(Path data, String... verb) {
