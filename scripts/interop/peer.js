@@ -4,6 +4,8 @@
 //
 //   node peer.js --stack classic|manyverse --dir DIR --port PORT
 //                [--seed HEX32] [--caps-shs BASE64] [--hops N] [--no-ebt true]
+//   --room-client true (manyverse only): add ssb-room-client 2, ssb-http-invite-client and tunnel connections, so the peer can
+//   attend rooms and reach other attendants through them (`room.connect`, then `connect` to a tunnel address)
 //   --no-ebt true (classic only): leave ssb-ebt out, so the peer replicates by history streams only,
 //   as ssb-server did before EBT
 //
@@ -194,7 +196,14 @@ function manyverseStack () {
     .use(require('ssb-replication-scheduler'))
     .use(require('ssb-invite-client'))
     .use(require('ssb-blobs-2'))
-  const ssb = create(config)
+  if (args['room-client'] === 'true') {
+    // ssb-room-client's multiserver transport needs tunnel connections in both directions
+    config.connections.incoming.tunnel = [{ scope: 'public', transform: 'shs' }]
+    config.connections.outgoing.tunnel = [{ transform: 'shs' }]
+  }
+  const ssb = (args['room-client'] === 'true'
+    ? create.use(require('ssb-room-client')).use(require('ssb-http-invite-client'))
+    : create)(config)
   let connStarted = false
 
   const api = {
@@ -318,6 +327,32 @@ async function handle (req) {
     case 'add': return p(a.add, req.msg)
     case 'connect': return p(a.connect, req.address)
     case 'disconnect': return p(a.disconnect, req.address)
+    case 'room.connect': {
+      // a room is dialled as such; ssb-room-client then asks room.metadata and subscribes to room.attendants
+      return new Promise((resolve, reject) => stack.ssb.conn.connect(req.address, { type: 'room' }, (err, rpc) => {
+        if (err) return reject(err)
+        if (!rpc) return reject(new Error('ssb-conn did not connect to ' + req.address))
+        resolve({ id: rpc.id })
+      }))
+    }
+    case 'room.claimInvite': {
+      // ssb-http-invite-client: an http(s) /join link or an ssb:experimental?action=claim-http-invite URI;
+      // resolves with the room's multiserver address
+      return p(stack.ssb.httpInviteClient.claim, String(req.uri))
+    }
+    case 'room.registerAlias': return p(stack.ssb.roomClient.registerAlias, need(req.room), String(req.alias))
+    case 'room.revokeAlias': return p(stack.ssb.roomClient.revokeAlias, need(req.room), String(req.alias))
+    case 'room.consumeAlias': {
+      // an alias page's URL or its consume-alias link: reaches the alias's owner through the room
+      const rpc = await p(stack.ssb.roomClient.consumeAliasUri, String(req.uri))
+      return { id: rpc.id }
+    }
+    case 'room.attendants': {
+      // the attendants ssb-room-client learnt of in a room (from its room.attendants stream), by room id
+      const rooms = stack.ssb.tunnel.getRoomsMap()
+      const room = rooms.get(req.room)
+      return room ? Array.from(room.attendants) : null
+    }
     case 'peers': return p(a.peers)
     case 'feed': return p(a.feed, need(req.feed), req.seq, req.keys)
     case 'latest': return p(a.latest, need(req.feed))

@@ -23,6 +23,11 @@ import org.conch.gossip.net.GossipNode;
 import org.conch.gossip.net.LanDiscovery;
 import org.conch.gossip.net.PeerConnection;
 import org.conch.gossip.replication.ReplicationConfig;
+import org.conch.gossip.room.RoomHandlers;
+import org.conch.gossip.room.RoomService;
+import org.conch.server.room.AliasRoutes;
+import org.conch.server.room.AliasStore;
+import org.conch.server.room.RoomInviteRoutes;
 import org.conch.gossip.replication.ReplicationHandlers;
 import org.conch.gossip.replication.ReplicationService;
 import org.conch.server.api.Failures;
@@ -114,6 +119,11 @@ public final class ConchServer implements AutoCloseable {
     private final InviteStore inviteStore;
     private final ServerInvites invites;
     private final Metrics metrics;
+    /** The room server, or null when this server is not a room. */
+    private final RoomService room;
+    private final InviteRedeemer inviteRedeemer;
+    /** The room's aliases and their pages, or null without a room, HTTP, or in a restricted room. */
+    private final AliasRoutes aliasRoutes;
     /** Addresses this server keeps dialling, so that asking twice does not start two redial loops. */
     private final Set<String> keptConnected = ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
@@ -152,6 +162,24 @@ public final class ConchServer implements AutoCloseable {
             this.blobs = new BlobService(blobStore, workers);
             opened("the blob exchange", blobs::close);
             BlobHandlers.register(methods, blobs);
+            // a room's members are the feeds its identity follows (`conch follow @ID`)
+            this.room = config.room() == null ? null : new RoomService(identity.id(), config.room(),
+                    feed -> replication.followGraph().follows(identity.id(), feed),
+                    (millis, task) -> vertx.setTimer(millis, timer -> task.run()), System::nanoTime);
+            // aliases need the web page they point at, and a restricted room has none (rooms 2)
+            boolean withAliases = room != null && config.httpPort() != -1
+                    && config.room().mode() != org.conch.gossip.room.PrivacyMode.RESTRICTED;
+            if (withAliases) {
+                AliasStore aliasStore = AliasStore.open(dataDirectory.root().resolve(AliasStore.DIRECTORY));
+                opened("the room's aliases", aliasStore::close);
+                this.aliasRoutes = new AliasRoutes(aliasStore, identity.id(), () -> pubAddress().toString(),
+                        this::httpBaseUrl, workers);
+                RoomHandlers.registerAliases(methods, room, aliasRoutes);
+            } else {
+                this.aliasRoutes = null;
+            }
+            if (room != null) RoomHandlers.register(methods, room, config.httpPort() == -1 ? List.of()
+                    : withAliases ? List.of("alias", "httpInvite") : List.of("httpInvite"));
             // blobs that messages of replicated feeds refer to (avatars, images in posts) are fetched by themselves
             blobs.wantReferencedBlobs(store, feed -> replication.replicationSet().contains(feed));
             // and those of recent messages stored before this start, once the follow graph is loaded
@@ -159,7 +187,7 @@ public final class ConchServer implements AutoCloseable {
                     feed -> replication.replicationSet().contains(feed)));
             this.inviteStore = dataDirectory.openInvites();
             opened("the invites", inviteStore::close);
-            InviteRedeemer redeemer = new InviteRedeemer(inviteStore, identity.id(),
+            InviteRedeemer redeemer = this.inviteRedeemer = new InviteRedeemer(inviteStore, identity.id(),
                     feed -> replication.followGraph().follows(identity.id(), feed), this::publishStored);
             // the listener reads the metrics field when a guest redeems, by which time it is set
             this.invites = new ServerInvites(inviteStore, redeemer, workers, () -> pubAddress().toString(),
@@ -176,21 +204,25 @@ public final class ConchServer implements AutoCloseable {
                     });
             this.node = GossipNode.create(vertx, identity, config.gossip())
                     .muxrpcOptions(config.muxrpc())
-                    .authorizer(invites.authorizer(feed -> true))
+                    .authorizer(invites.authorizer(feed -> room == null || room.admits(feed)))
                     .methods(invites.methods(connection -> methods))
                     .onConnection(connection -> {
                         if (invites.isGuest(connection)) return; // an invite's key: invite.use only, never replicated with
                         var peer = replication.attach(connection.session(), connection::runOnContext, connection.isClient());
                         var blobPeer = blobs.attach(connection.session(), connection::runOnContext);
+                        var attendant = room == null ? null : room.attach(connection.session(), connection.remoteId(),
+                                connection::runOnContext, connection::close);
                         connection.closeFuture().onComplete(closed -> {
                             peer.close();
                             blobPeer.close();
+                            if (attendant != null) attendant.close();
                         });
                     });
             opened("the gossip connections", () -> node.close().toCompletionStage().toCompletableFuture()
                     .get(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS));
             this.metrics = new Metrics(node::connectionCount, store::messageCount, () -> replication.replicationSet().size(), blobStore);
             opened("the metrics", metrics::close);
+            if (room != null) metrics.watchRoom(room);
             opened("counting appends", store.subscribe(stored -> metrics.messageAppended()));
             vertx.setPeriodic(METRICS_REFRESH_MS, timer -> replication.status().thenAccept(metrics::update));
         } catch (RuntimeException | Error e) {
@@ -295,6 +327,14 @@ public final class ConchServer implements AutoCloseable {
                 new EventsRoutes(store, store, replication.followGraph(), identity.id(), workers),
                 new PrivateRoutes(privateIndex, store, httpWorkers, workers),
                 new StaticRoutes(token));
+        if (room != null) {
+            routeGroups = new java.util.ArrayList<>(routeGroups);
+            // room invites share the pub's invite store; claiming one makes the room follow the newcomer
+            routeGroups.add(new RoomInviteRoutes(inviteStore, config.inviteLimits(), inviteRedeemer,
+                    () -> pubAddress().toString(), this::httpBaseUrl,
+                    () -> replication.followGraph().followed(identity.id()), httpWorkers));
+            if (aliasRoutes != null) routeGroups.add(aliasRoutes);
+        }
         HttpApi api = new HttpApi(vertx, token, config.httpHost(), config.httpMaxRequestsPerSecond(), routeGroups);
         HttpServer http = vertx.createHttpServer().requestHandler(api.router());
         int port;
@@ -307,6 +347,13 @@ public final class ConchServer implements AutoCloseable {
         }
         api.boundTo(port);
         return port;
+    }
+
+    /** How others reach this HTTP server: the public host with a pub, else the bound host (loopback for every interface). */
+    private String httpBaseUrl() {
+        String host = config.pub() ? config.publicHost()
+                : config.httpHost().equals("0.0.0.0") || config.httpHost().equals("::") ? "127.0.0.1" : config.httpHost();
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + httpPort;
     }
 
     /** {@code GET /api/status}: the identity, addresses, the store and blobs, connections and replication progress. */
@@ -358,6 +405,11 @@ public final class ConchServer implements AutoCloseable {
 
     public GossipNode node() {
         return node;
+    }
+
+    /** The room server, or null when this server is not a room. */
+    public RoomService room() {
+        return room;
     }
 
     public int gossipPort() {

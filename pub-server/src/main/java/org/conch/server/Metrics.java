@@ -63,6 +63,16 @@ public final class Metrics implements AutoCloseable {
     }
 
     /** Counts one appended message; called for every message the store accepts. */
+    /** The room's gauges: attendants and tunnels now, calls refused since start. */
+    public void watchRoom(org.conch.gossip.room.RoomService room) {
+        Gauge.builder("conch.room.attendants", room, r -> r.attendants().size())
+                .description("peers attending the room").register(registry);
+        Gauge.builder("conch.room.tunnels", room, org.conch.gossip.room.RoomService::openTunnels)
+                .description("tunnels the room relays").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("conch.room.refusals", room, r -> r.refusals())
+                .description("room calls refused (full room, tunnel limits, tunnels to oneself, non-members)").register(registry);
+    }
+
     public void messageAppended() {
         appended.increment();
     }

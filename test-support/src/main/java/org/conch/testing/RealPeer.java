@@ -47,8 +47,17 @@ public final class RealPeer implements AutoCloseable {
         return start(stack, dir, interopDirectory());
     }
 
+    /** The same, with more of peer.js's options, e.g. {@code --room-client true}. */
+    public static RealPeer start(Stack stack, Path dir, List<String> options) throws IOException {
+        return start(stack, dir, interopDirectory(), options);
+    }
+
     /** The same, with scripts/interop at {@code interop}. */
     public static RealPeer start(Stack stack, Path dir, Path interop) throws IOException {
+        return start(stack, dir, interop, List.of());
+    }
+
+    private static RealPeer start(Stack stack, Path dir, Path interop, List<String> options) throws IOException {
         if (!Files.isDirectory(interop.resolve("node_modules"))) {
             throw new IllegalStateException("the real peers are not installed: run scripts/test (npm ci in " + interop + ")");
         }
@@ -56,6 +65,7 @@ public final class RealPeer implements AutoCloseable {
         int port = freePort();
         List<String> command = new ArrayList<>(List.of("node", interop.resolve("peer.js").toString()));
         command.addAll(stack.arguments);
+        command.addAll(options);
         command.addAll(List.of("--dir", dir.resolve("ssb").toString(), "--port", String.valueOf(port)));
         JsonLinesProcess process = JsonLinesProcess.start(command, dir.resolve("peer.log"), stack + " peer on port " + port);
         return new RealPeer(stack, process);

@@ -17,10 +17,10 @@ public final class SessionPair {
         final PacketDecoder decoder = new PacketDecoder();
         public RpcSession session;
         Side peer;
-        boolean readingPaused;
+        public boolean readingPaused;
         int pauses;
         int resumes;
-        boolean queueFull;
+        public boolean queueFull;
 
         Side(String name) {
             this.name = name;

@@ -60,6 +60,7 @@ import java.util.concurrent.Callable;
                 StatusCommand.class,
                 ConnectCommand.class,
                 BlobsCommand.class,
+                RoomCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {

@@ -15,13 +15,12 @@ import org.conch.server.invite.InviteReplies;
 import org.conch.server.invite.InviteStore;
 import org.conch.server.invite.InviteTerms;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,20 +56,14 @@ final class InviteCommand extends VerbCommand {
 
     @Command(name = "create", header = "Create an invite and print its code.")
     static final class Create extends VerbCommand {
-        @Option(names = "--uses", paramLabel = "N", description = "How many people may redeem it (default: ${DEFAULT-VALUE}; at most the setting invite-max-uses).")
-        private int uses = InviteTerms.DEFAULT_USES;
-
-        @Option(names = "--expires", paramLabel = "DURATION", description = "Valid for this long: 7d, 12h or 30m (default: no expiry; at most the setting invite-max-days).")
-        private String expires;
-
-        @Option(names = "--note", paramLabel = "TEXT", description = "Published with the pub's follow of each newcomer.")
-        private String note;
+        @Mixin
+        private InviteTermsOptions options;
 
         @Override
         public Integer call() {
             // what no server accepts is refused here; a running server checks its own limits
             terms(InviteLimits.CEILINGS);
-            Map<?, ?> created = (Map<?, ?>) runningServer(this).map(server -> server.post("/api/invites", request()))
+            Map<?, ?> created = (Map<?, ?>) runningServer(this).map(server -> server.post("/api/invites", options.request()))
                     .orElseGet(this::createHere);
             if (created.get("warning") != null) err().println("conch: warning: " + created.get("warning"));
             if (json()) printJson(created);
@@ -78,17 +71,9 @@ final class InviteCommand extends VerbCommand {
             return ExitCodes.OK;
         }
 
-        private Map<String, Object> request() {
-            Map<String, Object> request = new LinkedHashMap<>();
-            request.put("uses", (double) uses);
-            if (expires != null) request.put("expires", expires);
-            if (note != null) request.put("note", note);
-            return request;
-        }
-
         private InviteTerms terms(InviteLimits limits) {
             try {
-                return limits.terms(uses, expires, note);
+                return options.terms(limits);
             } catch (IllegalArgumentException e) {
                 throw wrongArgument(e.getMessage());
             }

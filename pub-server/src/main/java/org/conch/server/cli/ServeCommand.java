@@ -99,6 +99,24 @@ final class ServeCommand extends VerbCommand {
     @Option(names = "--log-level", paramLabel = "LEVEL", description = "Log events of this level and above: error, warn, info or debug (default: info; --verbose: debug).")
     private String logLevel;
 
+    @Option(names = "--room", description = "Run a room server too: peers attend and reach each other through tunnels (rooms 2).")
+    private Boolean room;
+
+    @Option(names = "--room-mode", paramLabel = "MODE", description = "Who may attend the room: open, community (members) or restricted (only members connect) (default: open).")
+    private String roomMode;
+
+    @Option(names = "--room-max-attendants", paramLabel = "N", description = "Attendants of the room at once (default: 1000).")
+    private String roomMaxAttendants;
+
+    @Option(names = "--room-max-tunnels-per-attendant", paramLabel = "N", description = "Tunnels one peer may open at once (default: 16).")
+    private String roomMaxTunnelsPerAttendant;
+
+    @Option(names = "--room-tunnel-bytes-per-second", paramLabel = "BYTES", description = "Bytes a second each direction of a tunnel relays (default: 4194304).")
+    private String roomTunnelBytesPerSecond;
+
+    @Option(names = "--room-stall-timeout", paramLabel = "MS", description = "Cut a peer that leaves tunnel bytes unread this long (default: 30000).")
+    private String roomStallTimeout;
+
     @Option(names = "--init", description = "Create the data directory and a new identity first if it has none.")
     private boolean init;
 
@@ -148,6 +166,12 @@ final class ServeCommand extends VerbCommand {
         flags.put("connect", connect == null ? null : String.join(",", connect));
         flags.put("network-key", networkKey);
         flags.put("pub", pub == null ? null : pub.toString());
+        flags.put("room", room == null ? null : room.toString());
+        flags.put("room-mode", roomMode);
+        flags.put("room-max-attendants", roomMaxAttendants);
+        flags.put("room-max-tunnels-per-attendant", roomMaxTunnelsPerAttendant);
+        flags.put("room-tunnel-bytes-per-second", roomTunnelBytesPerSecond);
+        flags.put("room-stall-timeout", roomStallTimeout);
         flags.put("public-host", publicHost);
         flags.put("name", name);
         flags.put("lan", lan == null ? null : lan.toString());

@@ -16,6 +16,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.conch.gossip.room.PrivacyMode;
+import org.conch.gossip.room.RoomConfig;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -57,13 +59,15 @@ import java.util.Set;
  *                                 of up to one second's worth (0: no limit)
  * @param logFormat      how log lines are written on stderr: text or JSON
  * @param logLevel       the least severe events logged
+ * @param room           the room server's settings, or null when this server is not a room
  */
 public record ServerConfig(String host, int port, String httpHost, int httpPort, int hops,
                            List<MultiserverAddress> connect, byte[] networkKey, boolean pub, String publicHost,
                            String name, boolean lan, int maxConnections,
                            int maxConnectionsPerAddress, int handshakeTimeoutMillis, int maxStreamsPerConnection,
                            int maxUnsentBytes, long blobMaxBytes, long blobQuotaBytes, int inviteMaxUses,
-                           int inviteMaxDays, int httpMaxRequestsPerSecond, LogFormat logFormat, LogLevel logLevel) {
+                           int inviteMaxDays, int httpMaxRequestsPerSecond, LogFormat logFormat, LogLevel logLevel,
+                           RoomConfig room) {
     public static final String FILE_NAME = "config.json";
     public static final String DEFAULT_HOST = GossipConfig.DEFAULT_HOST;
     public static final int DEFAULT_PORT = GossipConfig.DEFAULT_PORT;
@@ -97,7 +101,9 @@ public record ServerConfig(String host, int port, String httpHost, int httpPort,
     public static final Set<String> KEYS = Set.of("host", "port", "http-host", "http-port", "hops", "connect",
             "network-key", "pub", "public-host", "name", "lan", "max-connections", "max-connections-per-address",
             "handshake-timeout", "max-streams-per-connection", "max-unsent-bytes", "blob-max-bytes", "blob-quota-bytes",
-            "invite-max-uses", "invite-max-days", "http-max-requests-per-second", "log-format", "log-level");
+            "invite-max-uses", "invite-max-days", "http-max-requests-per-second", "log-format", "log-level",
+            "room", "room-mode", "room-max-attendants", "room-max-tunnels-per-attendant", "room-tunnel-bytes-per-second",
+            "room-stall-timeout");
 
     public ServerConfig {
         connect = List.copyOf(connect);
@@ -257,7 +263,20 @@ public record ServerConfig(String host, int port, String httpHost, int httpPort,
                 read.integer("http-max-requests-per-second", DEFAULT_HTTP_MAX_REQUESTS_PER_SECOND, 0,
                         MAX_HTTP_MAX_REQUESTS_PER_SECOND),
                 read.choice("log-format", DEFAULT_LOG_FORMAT, LogFormat.class),
-                read.choice("log-level", DEFAULT_LOG_LEVEL, LogLevel.class));
+                read.choice("log-level", DEFAULT_LOG_LEVEL, LogLevel.class),
+                room(read));
+    }
+
+    /** The room settings when {@code room} is on; its name is {@code name}'s, else "conch room". */
+    private static RoomConfig room(Reader read) {
+        if (!read.bool("room", false)) return null;
+        PrivacyMode mode = read.choice("room-mode", PrivacyMode.OPEN, PrivacyMode.class);
+        return new RoomConfig(read.text("name", "conch room"), mode,
+                read.integer("room-max-attendants", RoomConfig.DEFAULT_MAX_ATTENDANTS, 1, 1_000_000),
+                read.integer("room-max-tunnels-per-attendant", RoomConfig.DEFAULT_MAX_TUNNELS_PER_ATTENDANT, 1, 10_000),
+                read.longInteger("room-tunnel-bytes-per-second", RoomConfig.DEFAULT_TUNNEL_BYTES_PER_SECOND, 1024, 1L << 40),
+                Duration.ofMillis(read.integer("room-stall-timeout", (int) RoomConfig.DEFAULT_STALL_TIMEOUT.toMillis(),
+                        100, 3_600_000)));
     }
 
     private static List<String> sorted(Set<String> keys) {

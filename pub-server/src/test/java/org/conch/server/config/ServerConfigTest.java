@@ -73,6 +73,18 @@ class ServerConfigTest {
     }
 
     @Test
+    void aRoomIsOffByDefaultAndOnWithItsModeNameAndLimits() {
+        assertThat(ServerConfig.load(data, Map.of(), Map.of()).room()).isNull();
+        ServerConfig room = ServerConfig.load(data, Map.of("CONCH_ROOM_MODE", "community"),
+                Map.of("room", "true", "name", "Our room", "room-max-tunnels-per-attendant", "3"));
+        assertThat(room.room().mode()).isEqualTo(org.conch.gossip.room.PrivacyMode.COMMUNITY);
+        assertThat(room.room().name()).isEqualTo("Our room");
+        assertThat(room.room().maxTunnelsPerAttendant()).isEqualTo(3);
+        assertThatThrownBy(() -> ServerConfig.load(data, Map.of(), Map.of("room", "true", "room-mode", "secret")))
+                .hasMessage("room-mode must be open, community or restricted, got \"secret\" (from --room-mode)");
+    }
+
+    @Test
     void aPubNeedsItsPublicHostAndIsNotOnTheLanByDefault() {
         assertThatThrownBy(() -> ServerConfig.load(data, Map.of(), Map.of("pub", "true")))
                 .isInstanceOf(ConfigException.class)
