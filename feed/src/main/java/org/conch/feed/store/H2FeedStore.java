@@ -47,6 +47,8 @@ public final class H2FeedStore implements FeedStore, Timelines {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(H2FeedStore.class);
     /** Rows fetched per query when walking a feed, so that no walk holds a feed in memory. */
     private static final int PAGE_SIZE = 1_000;
+    /** Opening says how it goes, every this many ids, when it indexes many at once. */
+    private static final int ID_PROGRESS_EVERY = 100_000;
     /** Below this share of live data in the file, closing rewrites the file compactly. */
     private static final int COMPACT_BELOW_FILL_PERCENT = 60;
 
@@ -73,6 +75,7 @@ public final class H2FeedStore implements FeedStore, Timelines {
     /** The log's directory to delete on close (in-memory stores), or null. */
     private final Path temporaryLog;
     private final IndexWriter indexes;
+    private final IdIndex ids;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final Map<FeedId, FeedHead> heads = new ConcurrentHashMap<>();
     // Written only by the lock holder.
@@ -93,13 +96,14 @@ public final class H2FeedStore implements FeedStore, Timelines {
     }
 
     private H2FeedStore(Path directory, StoreOpening.Opened opened, Connection writer, Connection indexConnection,
-                        long indexedThrough, StoreOptions options) {
+                        IdIndex ids, long indexedThrough, StoreOptions options) {
         this.directory = directory;
         this.readers = opened.pool();
         this.log = opened.log();
         this.temporaryLog = opened.temporary();
         this.writer = writer;
-        this.indexes = new IndexWriter(indexConnection, indexedThrough, options.indexBatch(), options.keyIndexBatch(),
+        this.ids = ids;
+        this.indexes = new IndexWriter(indexConnection, ids, indexedThrough, options.indexBatch(), options.keyIndexBatch(),
                 options.indexExecutor());
         this.timelines = new TimelineReads(this);
     }
@@ -117,7 +121,9 @@ public final class H2FeedStore implements FeedStore, Timelines {
             Connection indexConnection = opened.pool().getConnection();
             indexConnection.setAutoCommit(false);
             long indexedThrough = IndexCatchUp.run(writer, opened.log(), options);
-            H2FeedStore store = new H2FeedStore(options.directory(), opened, writer, indexConnection, indexedThrough, options);
+            IdIndex ids = IdIndex.open(opened.idDirectory());
+            indexIdsFromRows(writer, ids, indexedThrough, options.keyIndexBatch());
+            H2FeedStore store = new H2FeedStore(options.directory(), opened, writer, indexConnection, ids, indexedThrough, options);
             store.loadHeads(indexedThrough);
             return store;
         } catch (SQLException | RuntimeException e) {
@@ -132,6 +138,40 @@ public final class H2FeedStore implements FeedStore, Timelines {
     /** The JDBC URL of the file-backed store in {@code directory}. */
     static String fileUrl(Path directory) {
         return StoreOpening.fileUrl(directory);
+    }
+
+    /**
+     * Puts the ids of the indexed rows the id index does not reach yet (after a crash, a repair, or a store
+     * from before the index) into it, in runs of {@code batch}, with a line on stderr when there are many.
+     */
+    private static void indexIdsFromRows(Connection connection, IdIndex ids, long indexedThrough, int batch) throws SQLException {
+        long from = ids.indexedThrough() + 1;
+        if (from > indexedThrough) return;
+        long total = indexedThrough - from + 1;
+        if (total >= ID_PROGRESS_EVERY) System.err.printf("conch: indexing the ids of %,d messages%n", total);
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT log_seq, msg_key FROM message WHERE log_seq >= ? AND log_seq <= ? ORDER BY log_seq")) {
+            query.setFetchSize(1_000);
+            query.setLong(1, from);
+            query.setLong(2, indexedThrough);
+            List<IdIndex.IdPosition> run = new ArrayList<>();
+            long done = 0;
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    run.add(new IdIndex.IdPosition(IndexWriter.prefixOf(rows.getBytes(2)), rows.getLong(1)));
+                    if (run.size() == batch) {
+                        ids.add(run, run.get(run.size() - 1).position());
+                        done += run.size();
+                        run.clear();
+                        if (total >= ID_PROGRESS_EVERY && done % ID_PROGRESS_EVERY < batch) {
+                            System.err.printf("conch: %,d of %,d ids indexed%n", done, total);
+                        }
+                    }
+                }
+            }
+            ids.add(run, indexedThrough);
+            connection.commit();
+        }
     }
 
     private void loadHeads(long indexedThrough) throws SQLException {
@@ -155,17 +195,6 @@ public final class H2FeedStore implements FeedStore, Timelines {
                     heads.put(FeedId.of(rows.getBytes(2)), new FeedHead(rows.getInt(1), rows.getLong(3),
                             key == null ? null : MessageId.of(key)));
                     indexes.authorIndexed(rows.getInt(1));
-                }
-            }
-            long keysIndexedThrough;
-            try (ResultSet rows = statement.executeQuery("SELECT num FROM store_state WHERE name = 'keys_indexed_through'")) {
-                rows.next();
-                keysIndexedThrough = rows.getLong(1);
-            }
-            try (PreparedStatement query = writer.prepareStatement("SELECT log_seq, msg_key FROM message WHERE log_seq > ?")) {
-                query.setLong(1, keysIndexedThrough);
-                try (ResultSet rows = query.executeQuery()) {
-                    while (rows.next()) indexes.keyUnindexed(MessageId.of(rows.getBytes(2)), rows.getLong(1));
                 }
             }
             writer.commit();
@@ -373,13 +402,16 @@ public final class H2FeedStore implements FeedStore, Timelines {
         checkOpen();
         Long pending = indexes.unindexedKey(key);
         if (pending != null) return atPosition(pending);
-        List<long[]> found = offsets("SELECT m.log_seq, m.log_offset FROM message_key k "
-                + "JOIN message m ON m.log_seq = k.log_seq WHERE k.key_prefix = ? AND m.msg_key = ?", statement -> {
-            byte[] bytes = key.bytes();
-            statement.setLong(1, IndexWriter.prefixOf(bytes));
-            statement.setBytes(2, bytes);
-        });
-        return found.stream().findFirst().map(row -> read(row[1]));
+        // Usually one position; more only when another id shares the first 8 bytes.
+        for (long position : ids.positionsOf(IndexWriter.prefixOf(key.bytes()))) {
+            Optional<StoredMessage> candidate = atPosition(position);
+            if (candidate.isPresent() && candidate.get().message().key().equals(key)) return candidate;
+        }
+        return Optional.empty();
+    }
+
+    IdIndex idIndex() {
+        return ids;
     }
 
     /** The message at a log position, wherever its index entry is. */

@@ -12,7 +12,6 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,8 +29,8 @@ import java.util.function.Predicate;
  * Writes the H2 indexes of what the log holds, off the append path. An append puts its entries here once
  * they are durable in the log; a thread of the store's own writes their rows (message, reply, new authors)
  * in one transaction per batch together with the {@code indexed_through} watermark, and only then drops
- * them from memory. Message ids go on to the id index in larger sorted batches behind a watermark of their
- * own ({@code keys_indexed_through}, never ahead of {@code indexed_through}).
+ * them from memory. Message ids go on to the {@link IdIndex} in larger sorted batches; how far it reaches is
+ * never ahead of {@code indexed_through}.
  *
  * <p>Readers see every acknowledged append: they take a {@link #view} (the entries they want of those still in
  * memory, and the watermark) and read H2 for positions up to the watermark and the view for those past it.
@@ -60,7 +59,7 @@ final class IndexWriter {
     private final ConcurrentSkipListMap<Long, Entry> pending = new ConcurrentSkipListMap<>();
     /** The same entries by author id and sequence, for the appender's duplicate and fork checks. */
     private final Map<Long, Entry> pendingBySlot = new ConcurrentHashMap<>();
-    /** Ids of logged messages not yet in message_key, with their log positions; see the schema. */
+    /** Ids of logged messages not yet in the id index, with their log positions. */
     private final Map<MessageId, Long> unindexedKeys = new ConcurrentHashMap<>();
     /** Authors whose row is in H2 (the rest are known only in memory so far). */
     private final Set<Integer> authorsInIndex = ConcurrentHashMap.newKeySet();
@@ -70,6 +69,7 @@ final class IndexWriter {
     private final int batch;
     private final int keyBatch;
     private final Connection connection;
+    private final IdIndex ids;
     private final Executor executor;
     /** The executor made here and shut down on close; null when one was given. */
     private final ExecutorService ownExecutor;
@@ -79,8 +79,9 @@ final class IndexWriter {
     private final Object writing = new Object();
     private volatile boolean closed;
 
-    IndexWriter(Connection connection, long indexedThrough, int batch, int keyBatch, Executor executor) {
+    IndexWriter(Connection connection, IdIndex ids, long indexedThrough, int batch, int keyBatch, Executor executor) {
         this.connection = connection;
+        this.ids = ids;
         this.indexedThrough = indexedThrough;
         this.batch = batch;
         this.keyBatch = keyBatch;
@@ -99,10 +100,6 @@ final class IndexWriter {
 
     void authorIndexed(int authorId) {
         authorsInIndex.add(authorId);
-    }
-
-    void keyUnindexed(MessageId key, long logSequence) {
-        unindexedKeys.put(key, logSequence);
     }
 
     /** Entries just made durable in the log, in log order. Appender only. */
@@ -289,41 +286,22 @@ final class IndexWriter {
     }
 
     /**
-     * Moves the ids held in memory of the messages at log positions up to {@code through} into
-     * message_key in one sorted batch, and records that they are there. Appends may go on meanwhile:
-     * theirs are later positions, left for the next batch.
+     * Moves the ids held in memory of the messages at log positions up to {@code through} into the id index
+     * in one sorted run. Appends may go on meanwhile: theirs are later positions, left for the next batch.
      */
     private void indexKeys(long through) {
-        // Each prefix worked out once: a comparator that read it would copy the id's bytes at every comparison.
-        List<KeyEntry> entries = new ArrayList<>(unindexedKeys.size());
+        List<IdIndex.IdPosition> batch = new ArrayList<>(unindexedKeys.size());
+        List<MessageId> moved = new ArrayList<>(unindexedKeys.size());
         for (Map.Entry<MessageId, Long> entry : unindexedKeys.entrySet()) {
             if (entry.getValue() <= through) {
-                entries.add(new KeyEntry(prefixOf(entry.getKey().bytes()), entry.getValue(), entry.getKey()));
+                batch.add(new IdIndex.IdPosition(prefixOf(entry.getKey().bytes()), entry.getValue()));
+                moved.add(entry.getKey());
             }
         }
-        entries.sort(Comparator.comparingLong(KeyEntry::prefix));
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO message_key (key_prefix, log_seq) VALUES (?, ?)");
-             PreparedStatement mark = connection.prepareStatement("UPDATE store_state SET num = ? WHERE name = 'keys_indexed_through'")) {
-            for (KeyEntry entry : entries) {
-                insert.setLong(1, entry.prefix());
-                insert.setLong(2, entry.logSequence());
-                insert.addBatch();
-            }
-            insert.executeBatch();
-            mark.setLong(1, through);
-            mark.executeUpdate();
-            connection.commit();
-        } catch (SQLException e) {
-            rollbackQuietly(connection);
-            // The messages are safely in the log; their ids stay in memory and are tried again later.
-            throw new StoreException("indexing " + entries.size() + " message ids failed: " + e.getMessage(), e);
-        }
-        // Only now: a reader that misses an id here finds it in message_key.
-        for (KeyEntry entry : entries) unindexedKeys.remove(entry.key());
-    }
-
-    /** A message id on its way into message_key. */
-    private record KeyEntry(long prefix, long logSequence, MessageId key) {
+        // The messages are safely in the log; on failure their ids stay in memory and are tried again later.
+        ids.add(batch, through);
+        // Only now: a reader that misses an id here finds it in the index.
+        for (MessageId key : moved) unindexedKeys.remove(key);
     }
 
     static long prefixOf(byte[] key) {

@@ -22,6 +22,8 @@ import java.util.stream.Stream;
  */
 final class StoreOpening {
     private static final String DATABASE_NAME = "conch";
+    /** The id index's runs, beside the database and the log. */
+    static final String ID_DIRECTORY = "ids";
     /** Bodies moved per log write and per H2 transaction when an old store is moved. */
     private static final int MOVE_BATCH = 10_000;
     /** A line on stderr every this many bodies moved. */
@@ -32,24 +34,30 @@ final class StoreOpening {
     private StoreOpening() {
     }
 
-    /** An open database and log. {@code temporary} is the log's directory to delete on close (in memory), or null. */
-    record Opened(JdbcConnectionPool pool, MessageLog log, Path temporary) {
+    /**
+     * An open database and log, and where the id index's runs are. {@code temporary} is the log's directory to
+     * delete on close (in memory; the runs are inside it), or null.
+     */
+    record Opened(JdbcConnectionPool pool, MessageLog log, Path temporary, Path idDirectory) {
     }
 
     static Opened open(StoreOptions options) {
         Path directory = options.directory();
         String url;
         Path logDirectory;
+        Path idDirectory;
         Path temporary = null;
         try {
             if (options.inMemory()) {
                 url = "jdbc:h2:mem:conch-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
                 temporary = Files.createTempDirectory("conch-log");
                 logDirectory = temporary;
+                idDirectory = temporary.resolve(ID_DIRECTORY);
             } else {
                 Files.createDirectories(directory);
                 url = fileUrl(directory);
                 logDirectory = logDirectory(directory);
+                idDirectory = directory.resolve(ID_DIRECTORY);
             }
         } catch (IOException e) {
             throw new StoreException("cannot create the store directory " + directory + ": " + e.getMessage(), e);
@@ -64,7 +72,7 @@ final class StoreOpening {
                 moveBodiesIntoLog(connection, log);
             }
             migrate(url, null);
-            return new Opened(pool, log, temporary);
+            return new Opened(pool, log, temporary, idDirectory);
         } catch (SQLException | RuntimeException e) {
             pool.dispose();
             if (log != null) log.close();

@@ -11,7 +11,7 @@ import java.util.function.LongConsumer;
 
 /**
  * Rebuilds the H2 indexes from the message log: the rows of message (positions, offsets, ids, types), the
- * thread index (reply) and the id index (message_key) are emptied, their watermarks set back to the start,
+ * thread index (reply) and the id index (its run files) are emptied, their watermarks set back to the start,
  * and opening the store then indexes the whole log again. The log, the authors and the recorded forks are
  * the data and are left as they are. Needs the store closed.
  */
@@ -28,11 +28,11 @@ public final class StoreRepair {
         StoreOpening.Opened opened = StoreOpening.open(StoreOptions.at(storeDirectory));
         JdbcConnectionPool pool = opened.pool();
         try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
-            statement.execute("TRUNCATE TABLE message_key");
             statement.execute("TRUNCATE TABLE reply");
             statement.execute("TRUNCATE TABLE message");
-            statement.execute("UPDATE store_state SET num = 0 WHERE name IN ('keys_indexed_through', 'indexed_through', 'indexed_log_end')");
+            statement.execute("UPDATE store_state SET num = 0 WHERE name IN ('indexed_through', 'indexed_log_end')");
             statement.execute("CHECKPOINT SYNC");
+            IdIndex.open(opened.idDirectory()).deleteAll();
         } catch (SQLException e) {
             throw new StoreException("emptying the indexes of " + storeDirectory + " failed: " + e.getMessage(), e);
         } finally {

@@ -12,8 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -193,12 +191,11 @@ class H2FeedStoreTest {
             assertThat(store.append(feed.subList(12, 25)).outcomes()).extracting(AppendResult.Outcome::status)
                     .containsOnly(Status.STORED); // the append did not wait, and no second batch is queued
             assertThat(indexThread).hasSize(1);
-            assertThat(idsIndexed()).isZero();
+            assertThat(store.idIndex().indexedThrough()).isZero();
             assertFound(store, feed.subList(0, 25));
 
             indexThread.remove(0).run();
-            assertThat(idsIndexed()).isEqualTo(25);
-            assertThat(keysIndexedThrough()).isEqualTo(25);
+            assertThat(store.idIndex().indexedThrough()).isEqualTo(25);
             assertFound(store, feed.subList(0, 25));
 
             store.append(feed.subList(25, 30)); // 5 ids: below the batch size
@@ -230,21 +227,11 @@ class H2FeedStoreTest {
         }
     }
 
-    private long idsIndexed() throws Exception {
-        return count("SELECT COUNT(*) FROM message_key");
+    /** How far the id index of the closed store in {@code dir} reaches: every log position has one id. */
+    private long idsIndexed() {
+        return IdIndex.open(dir.resolve(StoreOpening.ID_DIRECTORY)).indexedThrough();
     }
 
-    private long keysIndexedThrough() throws Exception {
-        return count("SELECT num FROM store_state WHERE name = 'keys_indexed_through'");
-    }
-
-    private long count(String query) throws Exception {
-        try (Connection connection = DriverManager.getConnection(H2FeedStore.fileUrl(dir), "conch", "");
-             Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(query)) {
-            rows.next();
-            return rows.getLong(1);
-        }
-    }
 
     @Test
     void subscribersHearOfEachNewlyStoredMessageOnceInLogOrder() throws Exception {
