@@ -36,6 +36,11 @@ public final class Ed25519 {
     }
 
     public static boolean verify(byte[] publicKey, byte[] signature, byte[] message) {
+        return verify(publicKey, signature, message, 0, message.length);
+    }
+
+    /** The same over {@code message[offset, offset + length)}. */
+    public static boolean verify(byte[] publicKey, byte[] signature, byte[] message, int offset, int length) {
         if (publicKey.length != PUBLIC_KEY_SIZE || signature.length != SIGNATURE_SIZE) {
             return false;
         }
@@ -53,7 +58,7 @@ public final class Ed25519 {
         if (point == UNDECODABLE) {
             return false;
         }
-        return org.bouncycastle.math.ec.rfc8032.Ed25519.verify(signature, 0, (PublicPoint) point, message, 0, message.length);
+        return org.bouncycastle.math.ec.rfc8032.Ed25519.verify(signature, 0, (PublicPoint) point, message, offset, length);
     }
 
     static void checkLength(byte[] bytes, int length, String what) {

@@ -1,14 +1,10 @@
 package org.conch.feed;
 
 import org.conch.feed.InvalidMessageException.Reason;
-import org.conch.feed.json.CanonicalJson;
 import org.conch.feed.json.Json;
 import org.conch.feed.json.JsNumbers;
 import org.conch.feed.ref.SsbRefs;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
@@ -42,15 +38,6 @@ public final class MessageValidator {
     private static final Pattern ENCRYPTED = Pattern.compile("^" + CANONICAL_BASE64 + "\\.box" + JS_DOT + "*\\z");
     private static final Pattern CURVE = Pattern.compile("\\.(\\w+)");
     private static final String[] ORDER = {"previous", "author", "sequence", "timestamp", "hash", "content", "signature"};
-    private static final String SIGNATURE_KEY_LINE = ",\n  \"signature\": ";
-
-    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
-    });
 
     private MessageValidator() {
     }
@@ -79,21 +66,9 @@ public final class MessageValidator {
 
     /** The message id of a message value: sha256 over the low byte of each UTF-16 unit of its signed JSON. */
     public static MessageId idOf(Map<String, Object> value) {
-        return idOfPretty(CanonicalJson.pretty(value));
-    }
-
-    @SuppressWarnings("deprecation")
-    static MessageId idOfPretty(String pretty) {
-        byte[] lowBytes = new byte[pretty.length()];
-        // Keeps the low 8 bits of each char: exactly Node's Buffer.from(string, 'binary').
-        pretty.getBytes(0, pretty.length(), lowBytes, 0);
-        return MessageId.of(sha256(lowBytes));
-    }
-
-    static byte[] sha256(byte[] bytes) {
-        MessageDigest digest = SHA256.get();
-        digest.reset();
-        return digest.digest(bytes);
+        SignedForm form = SignedForm.of();
+        form.render(value);
+        return form.id();
     }
 
     // checkInvalidCheap, first part: author and the signature's format.
@@ -141,7 +116,7 @@ public final class MessageValidator {
 
     // checkInvalidCheap from the key order on, then the HMAC key and the signature.
     private static Message checkRest(Map<String, Object> msg, SignCap cap) {
-        String pretty = checkShape(msg);
+        SignedForm form = checkShape(msg);
         if (!cap.isValid()) {
             throw invalid(msg, Reason.BAD_HMAC_KEY, cap.toString());
         }
@@ -158,16 +133,14 @@ public final class MessageValidator {
             // JavaScript peers load, verifies the first 64 and ignores the rest, so conch does too.
             signature = java.util.Arrays.copyOf(signature, Ed25519.SIGNATURE_SIZE);
         }
-        byte[] prettyUtf8 = pretty.getBytes(StandardCharsets.UTF_8);
-        byte[] signed = cap.apply(signingBytes(pretty, prettyUtf8));
-        if (!Ed25519.verify(publicKey, signature, signed)) {
+        if (!form.signedBy(publicKey, signature, cap)) {
             throw invalid(msg, Reason.BAD_SIGNATURE, null);
         }
-        return validated(idOfPretty(pretty), FeedId.of(publicKey), msg, prettyUtf8);
+        return validated(form, FeedId.of(publicKey), msg);
     }
 
-    /** Key order, isInvalidShape and the content type; returns the signed JSON. */
-    private static String checkShape(Map<String, Object> msg) {
+    /** Key order, isInvalidShape and the content type; returns the signed JSON, rendered. */
+    private static SignedForm checkShape(Map<String, Object> msg) {
         if (!hasValidOrder(msg)) {
             throw invalid(msg, Reason.KEY_ORDER, null);
         }
@@ -178,9 +151,10 @@ public final class MessageValidator {
                 || !"sha256".equals(msg.get("hash"))) {
             throw invalid(msg, Reason.BAD_SHAPE, null);
         }
-        String pretty = CanonicalJson.pretty(msg);
-        if (pretty.length() > MAX_MESSAGE_LENGTH) {
-            throw invalid(msg, Reason.TOO_LARGE, pretty.length() + " units");
+        SignedForm form = SignedForm.of();
+        int length = form.render(msg);
+        if (length > MAX_MESSAGE_LENGTH) {
+            throw invalid(msg, Reason.TOO_LARGE, length + " units");
         }
         if (!isEncrypted(content)) {
             Object type = content instanceof Map<?, ?> map ? map.get("type") : null;
@@ -188,31 +162,17 @@ public final class MessageValidator {
                 throw invalid(msg, Reason.BAD_TYPE, "type " + describe(type));
             }
         }
-        return pretty;
+        return form;
     }
 
     /** A message conch just signed itself: the shape rules apply, the signature is known good. */
     static Message checkSigned(FeedId author, Map<String, Object> value) {
-        String pretty = checkShape(value);
-        return validated(idOfPretty(pretty), author, value, pretty.getBytes(StandardCharsets.UTF_8));
+        return validated(checkShape(value), author, value);
     }
 
     /** The message, with its compact JSON (which the store keeps) taken from the pretty form just rendered. */
-    private static Message validated(MessageId id, FeedId author, Map<String, Object> value, byte[] prettyUtf8) {
-        return new Message(id, author, ((Double) value.get("sequence")).longValue(), value,
-                CanonicalJson.compactFromPretty(prettyUtf8, prettyUtf8.length));
-    }
-
-    /** UTF-8 of the signed JSON without its last key, the signature, from the UTF-8 of the whole ({@code whole}). */
-    private static byte[] signingBytes(String pretty, byte[] whole) {
-        int cut = pretty.lastIndexOf(SIGNATURE_KEY_LINE);
-        // Encoded whole and cut after, rather than cut and joined first: one copy of the text fewer.
-        // The signature line is ASCII, so the UTF-8 of the rest is a prefix of the whole one.
-        int kept = whole.length - (pretty.length() - cut);
-        byte[] signing = java.util.Arrays.copyOf(whole, kept + 2);
-        signing[kept] = '\n';
-        signing[kept + 1] = '}';
-        return signing;
+    private static Message validated(SignedForm form, FeedId author, Map<String, Object> value) {
+        return new Message(form.id(), author, ((Double) value.get("sequence")).longValue(), value, form.compactUtf8());
     }
 
     static boolean isFeedId(Object author) {

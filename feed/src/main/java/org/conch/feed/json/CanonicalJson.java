@@ -43,23 +43,32 @@ public final class CanonicalJson {
      */
     public static byte[] compactFromPretty(byte[] prettyUtf8, int length) {
         byte[] compact = new byte[length];
-        int n = 0;
+        int n = compactFromPretty(prettyUtf8, length, compact, 0);
+        return n == length ? compact : java.util.Arrays.copyOf(compact, n);
+    }
+
+    /**
+     * The same into {@code out} from {@code offset} (room for {@code length} bytes, not overlapping the
+     * input); returns the compact form's length.
+     */
+    public static int compactFromPretty(byte[] prettyUtf8, int length, byte[] out, int offset) {
+        int n = offset;
         boolean inString = false;
         for (int i = 0; i < length; i++) {
             byte b = prettyUtf8[i];
             if (inString) {
-                compact[n++] = b;
+                out[n++] = b;
                 if (b == '\\') {
-                    compact[n++] = prettyUtf8[++i]; // the escaped character, which may be a quote
+                    out[n++] = prettyUtf8[++i]; // the escaped character, which may be a quote
                 } else if (b == '"') {
                     inString = false;
                 }
             } else if (b != ' ' && b != '\n') {
-                compact[n++] = b;
+                out[n++] = b;
                 if (b == '"') inString = true;
             }
         }
-        return n == length ? compact : java.util.Arrays.copyOf(compact, n);
+        return n - offset;
     }
 
     private static String render(Object value, int indent) {
