@@ -16,6 +16,8 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +38,8 @@ import java.util.function.Predicate;
  */
 public final class RoomClient {
     private static final Logger LOG = LoggerFactory.getLogger(RoomClient.class);
+    /** An attendant whose tunnel failed is not tried again for this long (it may not take tunnels at all). */
+    private static final long RETRY_AFTER_FAILURE_NANOS = 60_000_000_000L;
 
     private final GossipNode node;
     private final Predicate<FeedId> wants;
@@ -50,6 +54,8 @@ public final class RoomClient {
         final Set<FeedId> attendants = ConcurrentHashMap.newKeySet();
         /** Attendants we are opening a tunnel to, or have one open with; on the connection's context. */
         final Set<FeedId> tunnelling = new HashSet<>();
+        /** When the last failed tunnel of an attendant failed (System.nanoTime); on the connection's context. */
+        final Map<FeedId, Long> failedAt = new HashMap<>();
 
         Attended(FeedId id, PeerConnection connection, boolean rooms2, String name) {
             this.id = id;
@@ -133,18 +139,20 @@ public final class RoomClient {
 
     private void openTunnels(Attended room) {
         for (FeedId attendant : room.attendants) {
+            Long failed = room.failedAt.get(attendant);
+            boolean resting = failed != null && System.nanoTime() - failed < RETRY_AFTER_FAILURE_NANOS;
             if (!attendant.equals(node.id()) && !attendant.equals(room.id) && !room.tunnelling.contains(attendant)
-                    && wants.test(attendant) && !connectedTo(attendant)) {
+                    && !resting && wants.test(attendant) && connectionTo(attendant) == null) {
                 openTunnel(room, attendant); // its outcome is logged; a failed one is tried again at the next change
             }
         }
     }
 
-    private boolean connectedTo(FeedId peer) {
+    private PeerConnection connectionTo(FeedId peer) {
         for (PeerConnection connection : node.connections()) {
-            if (peer.equals(connection.remoteId())) return true;
+            if (peer.equals(connection.remoteId())) return connection;
         }
-        return false;
+        return null;
     }
 
     private Future<PeerConnection> openTunnel(Attended room, FeedId target) {
@@ -165,11 +173,13 @@ public final class RoomClient {
         }
         return node.dialTunnel(tunnel, target).onComplete(result -> {
             if (result.succeeded()) {
+                room.failedAt.remove(target);
                 LOG.atInfo().addKeyValue("peer", target).addKeyValue("address", address.withoutKey())
                         .log("connected to {} through the room {}", target, room.id);
                 result.result().closeFuture().onComplete(closed -> room.tunnelling.remove(target));
             } else {
                 room.tunnelling.remove(target);
+                room.failedAt.put(target, System.nanoTime());
                 LOG.atInfo().addKeyValue("peer", target).addKeyValue("address", address.withoutKey())
                         .addKeyValue("reason", result.cause().getMessage())
                         .log("could not connect to {} through the room {}: {}", target, room.id, result.cause().getMessage());
@@ -186,6 +196,10 @@ public final class RoomClient {
         if (room == null) {
             return Future.failedFuture(new GossipException("not attending the room " + address.room()
                     + ": connect to the room's own address first"));
+        }
+        PeerConnection already = connectionTo(address.target());
+        if (already != null) {
+            return Future.succeededFuture(already);
         }
         Promise<PeerConnection> connected = Promise.promise();
         room.connection.runOnContext(() -> openTunnel(room, address.target()).onComplete(connected));
@@ -248,7 +262,7 @@ public final class RoomClient {
 
     private static List<FeedId> sorted(Collection<FeedId> ids) {
         List<FeedId> list = new ArrayList<>(ids);
-        list.sort(java.util.Comparator.comparing(FeedId::toString));
+        list.sort(Comparator.comparing(FeedId::toString));
         return list;
     }
 }
