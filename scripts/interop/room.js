@@ -53,6 +53,9 @@ const room = SecretStack({ appKey: ssbCaps.shs })
     port: PORT,
     manifest: roomRequire('./manifest'),
     logging: { level: 'info' },
+    // ssb-config's timers, which ssb-room's config.js gets: without `timers` secret-stack cuts a connection idle
+    // for 5 s (with them, after 600 s)
+    timers: { connection: 0, reconnect: 5e3, ping: 5 * 60e3, handshake: 5e3 },
     conn: { autostart: false },
     connections: {
       incoming: { net: [{ scope: ['public', 'local', 'device'], transform: 'shs', port: PORT, host: HOST }] },

@@ -40,6 +40,8 @@ public final class RoomClient {
     private static final Logger LOG = LoggerFactory.getLogger(RoomClient.class);
     /** An attendant whose tunnel failed is not tried again for this long (it may not take tunnels at all). */
     private static final long RETRY_AFTER_FAILURE_NANOS = 60_000_000_000L;
+    /** A room is pinged this often: secret-stack rooms cut a connection idle for 10 minutes. */
+    private static final long PING_INTERVAL_NANOS = 60_000_000_000L;
 
     private final GossipNode node;
     private final Predicate<FeedId> wants;
@@ -56,6 +58,8 @@ public final class RoomClient {
         final Set<FeedId> tunnelling = new HashSet<>();
         /** When the last failed tunnel of an attendant failed (System.nanoTime); on the connection's context. */
         final Map<FeedId, Long> failedAt = new HashMap<>();
+        /** When we last pinged the room (System.nanoTime); on the connection's context. */
+        long pingedAt = System.nanoTime();
 
         Attended(FeedId id, PeerConnection connection, boolean rooms2, String name) {
             this.id = id;
@@ -130,10 +134,16 @@ public final class RoomClient {
         openTunnels(room);
     }
 
-    /** Looks again at every room's attendants (after a follow, or a tunnel that failed). Any thread. */
+    /** Looks again at every room's attendants (after a follow, or a tunnel that failed), and pings idle rooms. Any thread. */
     public void reconsider() {
         for (Attended room : rooms.values()) {
-            room.connection.runOnContext(() -> openTunnels(room));
+            room.connection.runOnContext(() -> {
+                openTunnels(room);
+                if (System.nanoTime() - room.pingedAt > PING_INTERVAL_NANOS && room.connection.isOpen()) {
+                    room.pingedAt = System.nanoTime();
+                    room.connection.session().async("tunnel.ping", List.of()); // its answer only keeps the connection busy
+                }
+            });
         }
     }
 
