@@ -169,6 +169,31 @@ class RoomClientInteropIT {
         }
     }
 
+    /** A conch that is a room itself still answers a tunnel from a room it attends (tunnel.connect with an origin). */
+    @Test
+    void aConchThatIsARoomItselfAnswersATunnelFromTheRoomItAttends() throws Exception {
+        try (ConchServer room = startConch(work.resolve("room"), "room", "true");
+             RealPeer alice = RealPeer.start(Stack.MANYVERSE, work.resolve("alice"), List.of("--room-client", "true"));
+             ConchServer conch = startConch(work.resolve("conch"), "room", "true", "connect", room.address().toString())) {
+            String roomId = room.identity().id().toString();
+            String conchId = conch.identity().id().toString();
+            await(conch.publish(Messages.post("hello from a conch that is a room too")));
+            alice.follow(conchId);
+            Await.until("conch attending the room", PATIENCE, () -> room.room().attendants(),
+                    attendants -> attendants.contains(conch.identity().id()));
+            alice.call("room.connect", Map.of("address", room.address().toString()));
+            Await.until("alice attending the room", PATIENCE, () -> room.room().attendants(),
+                    attendants -> attendants.contains(FeedId.parse(alice.id())));
+
+            Object reached = alice.call("connect", Map.of("address",
+                    "tunnel:" + roomId + ":" + conchId + "~shs:" + conch.identity().id().base64()));
+
+            assertThat(reached).asString().contains(conchId);
+            assertThat(connectionTo(conch, alice.id()).isTunnel()).isTrue();
+            alice.waitFor(conchId, 1, 60_000);
+        }
+    }
+
     /** ssb-room 1.3.0 on a free loopback port, in {@code dir}. */
     private static JsonLinesProcess startSsbRoom(Path dir) throws Exception {
         Files.createDirectories(dir);
