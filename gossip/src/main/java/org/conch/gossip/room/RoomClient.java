@@ -100,15 +100,40 @@ public final class RoomClient {
         LOG.atInfo().addKeyValue("peer", room.id).log("attending the room {}{} (rooms {})", room.id,
                 room.name == null ? "" : " \"" + room.name + "\"", room.rooms2 ? 2 : 1);
         if (room.rooms2) {
-            session.source("room.attendants", List.of(), (stream, item) -> {
+            session.source("room.attendants", List.of(), new Subscription(room, (stream, item) -> {
                 if (item instanceof Map<?, ?> event) onAttendantsEvent(room, event);
-            });
+            }));
         } else {
             // ssb-room 1.x takes announce as "reach me here" and also counts an endpoints subscriber as attending
             session.async("tunnel.announce", List.of());
-            session.source("tunnel.endpoints", List.of(), (stream, item) -> {
+            session.source("tunnel.endpoints", List.of(), new Subscription(room, (stream, item) -> {
                 if (item instanceof List<?> ids) replaceAttendants(room, ids);
-            });
+            }));
+        }
+    }
+
+    /** The attendants stream of a room; when the room ends it (a community room's "not a member"), we attend no more. */
+    private final class Subscription implements StreamListener {
+        private final Attended room;
+        private final StreamListener items;
+
+        Subscription(Attended room, StreamListener items) {
+            this.room = room;
+            this.items = items;
+        }
+
+        @Override
+        public void onItem(Substream stream, Object item) {
+            items.onItem(stream, item);
+        }
+
+        @Override
+        public void onEnd(Substream stream, GossipException error) {
+            if (!room.connection.isOpen()) return;
+            rooms.remove(room.id, room);
+            LOG.atInfo().addKeyValue("peer", room.id).addKeyValue("reason", error == null ? "ended" : error.getMessage())
+                    .log("no longer attending the room {}: it ended the attendants stream ({})", room.id,
+                            error == null ? "ended" : error.getMessage());
         }
     }
 
