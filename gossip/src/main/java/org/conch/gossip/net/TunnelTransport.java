@@ -11,6 +11,7 @@ import org.conch.gossip.muxrpc.Substream;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 
 /**
  * A room's {@code tunnel.connect} duplex stream as the byte pipe of a {@link PeerConnection}: each item the other
@@ -24,7 +25,8 @@ import java.util.Objects;
  */
 public final class TunnelTransport implements Transport, StreamListener {
     private final String address;
-    private final Context context;
+    /** Runs the close handler after the turn that closed the tunnel, as a socket's runs. */
+    private final Executor later;
     private Substream stream;
     private Handler<Buffer> handler;
     private Handler<Void> drainHandler;
@@ -35,8 +37,17 @@ public final class TunnelTransport implements Transport, StreamListener {
 
     /** {@code address} names the tunnel in logs and listings: {@code tunnel:@ROOM:@TARGET}. Call on the room connection's context. */
     public TunnelTransport(String address) {
+        this(address, contextOf(Vertx.currentContext()));
+    }
+
+    TunnelTransport(String address, Executor later) {
         this.address = Objects.requireNonNull(address, "address");
-        this.context = Objects.requireNonNull(Vertx.currentContext(), "a tunnel is opened on its room connection's context");
+        this.later = later;
+    }
+
+    private static Executor contextOf(Context context) {
+        Objects.requireNonNull(context, "a tunnel is opened on its room connection's context");
+        return task -> context.runOnContext(v -> task.run());
     }
 
     /** The {@code tunnel.connect} stream this tunnel reads and writes. */
@@ -161,7 +172,7 @@ public final class TunnelTransport implements Transport, StreamListener {
             stream.abort();
         }
         // like a socket's, the close handler runs after the caller's turn
-        context.runOnContext(v -> closed());
+        later.execute(this::closed);
     }
 
     @Override
