@@ -110,7 +110,7 @@ class RoomClientInteropIT {
 
     /**
      * {@code conch connect tunnel:@ROOM:@TARGET~shs:KEY} reaches an attendant outside conch's hops through the room, and
-     * {@code /api/status} (the Peers page) lists the room's attendants and which are connected.
+     * {@code /api/status} (the Peers page) and {@code conch status} list the room's attendants and which are connected.
      */
     @Test
     void conchConnectWithATunnelAddressReachesAnAttendantThroughTheRoom() throws Exception {
@@ -138,6 +138,8 @@ class RoomClientInteropIT {
                     + conch.httpPort() + "/api/status")).build(), HttpResponse.BodyHandlers.ofString()).body();
             assertThat(Json.parseObject(status).get("rooms")).isEqualTo(List.of(Map.of("room", roomId.toString(),
                     "name", "test room 1", "protocol", "rooms1", "attendants", List.of(Map.of("id", alice.id(), "connected", true)))));
+            assertThat(InProcessConch.conch(conch.dataDirectory().root(), "status").out()).contains(
+                    "room " + roomId + " \"test room 1\" (rooms 1): 1 other attendant, 1 connected\n  " + alice.id() + "  connected\n");
         }
     }
 
