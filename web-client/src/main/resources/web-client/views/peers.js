@@ -1,4 +1,5 @@
-// Connected peers and per-feed sync progress, refreshed every 2 seconds while the view is shown.
+// Connected peers and per-feed sync progress, and the rooms attended with who attends them, refreshed every
+// 2 seconds while the view is shown.
 import { get, enc } from '../api.js';
 import { h, replace, shortId } from '../dom.js';
 
@@ -21,7 +22,8 @@ export async function peersView(page) {
     replace(section,
       h('p', {}, `${peers.length} connected peer(s); replicating ${replication.replicationSetSize ?? '?'} feeds, `
         + `${replication.feedsStored ?? '?'} stored.`),
-      peers.map((peer) => renderPeer(peer, names.get(peer.id))));
+      peers.map((peer) => renderPeer(peer, names.get(peer.id))),
+      (status.rooms || []).map((room) => renderRoom(room)));
   };
   await refresh();
   // The router stops this timer when the view goes, or at once if a newer view came while it loaded.
@@ -44,4 +46,16 @@ function renderPeer(peer, name) {
         h('span', {}, label),
         h('progress', { max: feed.remoteSeq, value: Math.min(feed.localSeq, feed.remoteSeq), 'aria-label': label }));
     })));
+}
+
+// A room this server attends (it dialled the room's address): the other attendants, and which of them we are
+// connected to (through the room's tunnels, or otherwise). Tunnels are opened to those within our hops.
+function renderRoom(room) {
+  const attendants = room.attendants || [];
+  return h('article', { class: 'peer room' },
+    h('h2', {}, 'Room ', h('a', { href: '#/profile/' + enc(room.room) }, room.name || shortId(room.room))),
+    h('p', { class: 'meta' }, `${room.protocol === 'rooms2' ? 'rooms 2' : 'rooms 1'}; ${attendants.length} other attendant(s)`),
+    h('ul', {}, attendants.map((attendant) => h('li', {},
+      h('a', { href: '#/profile/' + enc(attendant.id) }, shortId(attendant.id)),
+      attendant.connected ? ' (connected)' : ''))));
 }

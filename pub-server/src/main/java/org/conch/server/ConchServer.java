@@ -23,6 +23,7 @@ import org.conch.gossip.net.GossipNode;
 import org.conch.gossip.net.LanDiscovery;
 import org.conch.gossip.net.PeerConnection;
 import org.conch.gossip.replication.ReplicationConfig;
+import org.conch.gossip.room.RoomClient;
 import org.conch.gossip.room.RoomHandlers;
 import org.conch.gossip.room.RoomService;
 import org.conch.server.room.AliasRoutes;
@@ -89,6 +90,8 @@ public final class ConchServer implements AutoCloseable {
     private static final long START_TIMEOUT_SECONDS = 30;
     private static final long CLOSE_TIMEOUT_SECONDS = 10;
     private static final long METRICS_REFRESH_MS = 5_000;
+    /** How often the attendants of the rooms we attend are looked at again (follows change, tunnels fail). */
+    private static final long ROOM_RECHECK_MS = 10_000;
     /** About a second of one core when cold: enough for the JIT to compile the whole validation path. */
     private static final int VALIDATION_WARM_UP_ROUNDS = 3_000;
     private static final int CORES = Runtime.getRuntime().availableProcessors();
@@ -121,6 +124,8 @@ public final class ConchServer implements AutoCloseable {
     private final Metrics metrics;
     /** The room server, or null when this server is not a room. */
     private final RoomService room;
+    /** This peer in the rooms it dials: their attendants, and tunnels to those within our hops. */
+    private final RoomClient roomClient;
     private final InviteRedeemer inviteRedeemer;
     /** The room's aliases and their pages, or null without a room, HTTP, or in a restricted room. */
     private final AliasRoutes aliasRoutes;
@@ -178,8 +183,11 @@ public final class ConchServer implements AutoCloseable {
             } else {
                 this.aliasRoutes = null;
             }
+            // tunnels other attendants open to us through a room we attend (the client is made with the node, below)
+            MethodRegistry.StreamHandler tunnelsToUs = (call, args, stream) -> roomClient().answer(call, args, stream);
             if (room != null) RoomHandlers.register(methods, room, config.httpPort() == -1 ? List.of()
-                    : withAliases ? List.of("alias", "httpInvite") : List.of("httpInvite"));
+                    : withAliases ? List.of("alias", "httpInvite") : List.of("httpInvite"), tunnelsToUs);
+            else methods.duplex("tunnel.connect", MethodRegistry.Access.ANYONE, tunnelsToUs);
             // blobs that messages of replicated feeds refer to (avatars, images in posts) are fetched by themselves
             blobs.wantReferencedBlobs(store, feed -> replication.replicationSet().contains(feed));
             // and those of recent messages stored before this start, once the follow graph is loaded
@@ -212,12 +220,15 @@ public final class ConchServer implements AutoCloseable {
                         var blobPeer = blobs.attach(connection.session(), connection::runOnContext);
                         var attendant = room == null ? null : room.attach(connection.session(), connection.remoteId(),
                                 connection::runOnContext, connection::close);
+                        if (connection.isClient()) roomClient().probe(connection); // a room we were told of?
                         connection.closeFuture().onComplete(closed -> {
                             peer.close();
                             blobPeer.close();
                             if (attendant != null) attendant.close();
                         });
                     });
+            this.roomClient = new RoomClient(node, feed -> replication.replicationSet().contains(feed));
+            vertx.setPeriodic(ROOM_RECHECK_MS, timer -> roomClient.reconsider());
             opened("the gossip connections", () -> node.close().toCompletionStage().toCompletableFuture()
                     .get(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS));
             this.metrics = new Metrics(node::connectionCount, store::messageCount, () -> replication.replicationSet().size(), blobStore);
@@ -314,6 +325,11 @@ public final class ConchServer implements AutoCloseable {
             public Future<?> dial(MultiserverAddress address, boolean keep) {
                 return keep ? keepConnected(address) : connectOnce(address);
             }
+
+            @Override
+            public Future<?> dialTunnel(org.conch.gossip.room.TunnelAddress address) {
+                return roomClient.connect(address);
+            }
         };
         String token = dataDirectory.apiToken();
         List<ApiRoutes> routeGroups = List.of(
@@ -372,6 +388,7 @@ public final class ConchServer implements AutoCloseable {
                     status.put("blobBytes", (double) blobStore.totalBytes());
                     status.put("connections", (double) node.connectionCount());
                     status.put("replication", progress.toJson());
+                    status.put("rooms", roomClient.rooms());
                     return status;
                 }));
     }
@@ -410,6 +427,11 @@ public final class ConchServer implements AutoCloseable {
     /** The room server, or null when this server is not a room. */
     public RoomService room() {
         return room;
+    }
+
+    /** This peer as a client of the rooms it dialled. */
+    public RoomClient roomClient() {
+        return roomClient;
     }
 
     public int gossipPort() {

@@ -352,6 +352,24 @@ class HostilePeerIT {
 
     // ------------------------------------------------------------------ helpers
 
+    /** Only a room conch attends may hand it a tunnel ({@code tunnel.connect} with an origin); anyone else is told no. */
+    @Test
+    void aTunnelOfferedByAPeerThatIsNotARoomWeAttendIsRefused() throws Exception {
+        try (HostileClient client = HostileClient.handshake(server.gossipPort(), NETWORK_KEY, serverId(), Identity.generate())) {
+            Map<String, Object> options = new LinkedHashMap<>();
+            options.put("portal", client.identity().id().toString());
+            options.put("target", serverId().toString());
+            options.put("origin", Identity.generate().id().toString());
+            Packet request = client.streamRequest("tunnel.connect", "duplex", options);
+            client.send(request);
+            Packet refusal = client.await(p -> p.request() == -request.request() && p.end(), DEADLINE);
+            assertThat(refusal).as("the end of the tunnel stream").isNotNull();
+            assertThat(new String(refusal.body(), StandardCharsets.UTF_8)).contains("could not connect to " + serverId());
+            assertThat(client.closed()).as("the connection stays up").isNotDone();
+            assertThat(server.node().connections()).noneMatch(PeerConnection::isTunnel);
+        }
+    }
+
     private FeedId serverId() {
         return server.identity().id();
     }

@@ -13,12 +13,12 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** conch servers and CLI verbs run inside the test's JVM: data directories, configs and runs. */
-final class InProcessConch {
+/** conch servers and CLI verbs run inside the test's JVM: data directories, configs and runs (the verbs also for other packages' tests). */
+public final class InProcessConch {
     private InProcessConch() {
     }
 
-    record Run(int exit, String out, String err) {
+    public record Run(int exit, String out, String err) {
     }
 
     /** Gives {@code data} a new identity. */
@@ -36,7 +36,7 @@ final class InProcessConch {
     }
 
     /** Runs {@code conch --data DATA args…} in-process. */
-    static Run conch(Path data, String... args) {
+    public static Run conch(Path data, String... args) {
         String[] full = new String[args.length + 2];
         full[0] = "--data";
         full[1] = data.toString();

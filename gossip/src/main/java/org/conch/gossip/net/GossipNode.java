@@ -193,10 +193,43 @@ public final class GossipNode {
         return client.connect(address.port(), address.host())
                 .onFailure(e -> total.decrementAndGet())
                 .compose(socket -> {
-                    PeerConnection connection = PeerConnection.dial(vertx, socket, setup, address.key());
+                    PeerConnection connection = PeerConnection.dial(vertx, Transport.of(socket), setup, address.key());
                     track(connection, null);
                     return connection.established();
                 });
+    }
+
+    /**
+     * Dials {@code target} through {@code tunnel}, a {@code tunnel.connect} stream opened on a room connection: the
+     * secret handshake as client inside it, then box-stream and muxrpc as over TCP, with this node's hooks. Call on the
+     * room connection's context. Completes like {@link #connect(MultiserverAddress)}.
+     */
+    public Future<PeerConnection> dialTunnel(TunnelTransport tunnel, FeedId target) {
+        Objects.requireNonNull(target, "target");
+        if (closed || target.equals(identity.id()) || !reserveTotal()) {
+            tunnel.close();
+            return Future.failedFuture(new PeerConnectionException(closed ? "the gossip node is closed"
+                    : target.equals(identity.id()) ? "refusing to connect to ourselves (" + tunnel + ")"
+                    : "connection limit reached (" + config.maxConnections() + " connections)"));
+        }
+        PeerConnection connection = PeerConnection.dial(vertx, tunnel, setup(identity), target);
+        track(connection, null);
+        return connection.established();
+    }
+
+    /**
+     * Answers a tunnel a room opened to us for another attendant: the secret handshake as server inside it (the
+     * authorizer applies as to any incoming client), then as {@link #dialTunnel}. Call on the room connection's context.
+     */
+    public Future<PeerConnection> acceptTunnel(TunnelTransport tunnel) {
+        if (closed || !reserveTotal()) {
+            tunnel.close();
+            return Future.failedFuture(new PeerConnectionException(closed ? "the gossip node is closed"
+                    : "connection limit reached (" + config.maxConnections() + " connections)"));
+        }
+        PeerConnection connection = PeerConnection.accept(vertx, tunnel, setup(identity));
+        track(connection, null);
+        return connection.established();
     }
 
     /** The connections that completed their handshake and are still open. */
@@ -254,7 +287,7 @@ public final class GossipNode {
             socket.close();
             return;
         }
-        PeerConnection connection = PeerConnection.accept(vertx, socket, setup(identity));
+        PeerConnection connection = PeerConnection.accept(vertx, Transport.of(socket), setup(identity));
         track(connection, host);
     }
 

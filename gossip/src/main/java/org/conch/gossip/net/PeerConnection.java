@@ -5,8 +5,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.NetSocket;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.core.parsetools.RecordParser;
 import org.conch.feed.FeedId;
 import org.conch.feed.Identity;
@@ -39,7 +37,7 @@ import java.util.function.Predicate;
 
 /**
  * One TCP connection to a peer, from accept/connect to close: the thin adapter between a Vert.x
- * {@link NetSocket} and the protocol cores, holding all of the connection's state.
+ * TCP socket (or room tunnel, see {@link Transport}) and the protocol cores, holding all of the connection's state.
  *
  * <pre>
  *   handshake:  socket ─► RecordParser (fixed 64 / 112 / 80) ─► Client/ServerHandshake ─► socket
@@ -86,7 +84,7 @@ public final class PeerConnection {
 
     private final Vertx vertx;
     private final Context context;
-    private final NetSocket socket;
+    private final Transport socket;
     private final Setup setup;
     private final boolean client;
     private final String remoteHost;
@@ -120,7 +118,7 @@ public final class PeerConnection {
     private volatile CloseReason reason;
     private boolean socketClosed;
 
-    private PeerConnection(Vertx vertx, NetSocket socket, Setup setup, boolean client, FeedId remoteId) {
+    private PeerConnection(Vertx vertx, Transport socket, Setup setup, boolean client, FeedId remoteId) {
         this.vertx = vertx;
         this.context = Objects.requireNonNull(Vertx.currentContext(),
                 "a peer connection is set up on its socket's context");
@@ -128,15 +126,14 @@ public final class PeerConnection {
         this.setup = setup;
         this.client = client;
         this.remoteId = remoteId;
-        SocketAddress address = socket.remoteAddress();
-        this.remoteHost = address == null ? "?" : address.hostAddress();
-        this.remotePort = address == null ? 0 : address.port();
+        this.remoteHost = socket.remoteHost();
+        this.remotePort = socket.remotePort();
         this.established = Promise.promise();
         this.closed = Promise.promise();
     }
 
-    /** The server side of a socket just accepted. Call on the socket's context. */
-    static PeerConnection accept(Vertx vertx, NetSocket socket, Setup setup) {
+    /** The server side of a socket just accepted (or a tunnel a room opened to us). Call on the transport's context. */
+    static PeerConnection accept(Vertx vertx, Transport socket, Setup setup) {
         PeerConnection connection = new PeerConnection(vertx, socket, setup, false, null);
         connection.serverHandshake = new ServerHandshake(setup.networkKey(), setup.identity(),
                 key -> connection.authorize(FeedId.of(key)));
@@ -144,8 +141,8 @@ public final class PeerConnection {
         return connection;
     }
 
-    /** The client side of a socket we just connected, dialling the peer whose key is {@code remoteKey}. */
-    static PeerConnection dial(Vertx vertx, NetSocket socket, Setup setup, FeedId remoteKey) {
+    /** The client side of a socket (or tunnel) we just opened, dialling the peer whose key is {@code remoteKey}. */
+    static PeerConnection dial(Vertx vertx, Transport socket, Setup setup, FeedId remoteKey) {
         PeerConnection connection = new PeerConnection(vertx, socket, setup, true, remoteKey);
         connection.clientHandshake = new ClientHandshake(setup.networkKey(), setup.identity(), remoteKey.bytes());
         connection.start(SecretHandshake.SERVER_HELLO_SIZE, connection.clientHandshake.hello());
@@ -188,9 +185,14 @@ public final class PeerConnection {
         return remotePort;
     }
 
-    /** {@code host:port} of the peer (IPv6 in brackets). */
+    /** {@code host:port} of the peer (IPv6 in brackets), or for a tunnel its address {@code tunnel:@ROOM:@TARGET}. */
     public String remoteAddress() {
-        return MultiserverAddress.hostPort(remoteHost, remotePort);
+        return remotePort == 0 ? remoteHost : MultiserverAddress.hostPort(remoteHost, remotePort);
+    }
+
+    /** True when this connection runs through a room's tunnel rather than a socket of its own. */
+    public boolean isTunnel() {
+        return remotePort == 0 && remoteHost.startsWith("tunnel:");
     }
 
     /** True when we dialled this connection, false when the peer did. */

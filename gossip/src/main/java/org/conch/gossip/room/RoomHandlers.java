@@ -32,6 +32,15 @@ public final class RoomHandlers {
     }
 
     public static MethodRegistry register(MethodRegistry registry, RoomService room, List<String> extraFeatures) {
+        return register(registry, room, extraFeatures, null);
+    }
+
+    /**
+     * The same, for a room that also attends other rooms: a {@code tunnel.connect} that carries an {@code origin} is
+     * another room opening a tunnel to this peer, and goes to {@code tunnelsToUs} (a {@link RoomClient#answer}).
+     */
+    public static MethodRegistry register(MethodRegistry registry, RoomService room, List<String> extraFeatures,
+                                          MethodRegistry.StreamHandler tunnelsToUs) {
         registry.async("room.metadata", Access.ANYONE, (context, args) ->
                 CompletableFuture.completedFuture(metadata(room, context, extraFeatures)));
         registry.source("room.attendants", Access.ANYONE, (context, args, stream) -> subscribe(room, context, stream, false));
@@ -48,8 +57,11 @@ public final class RoomHandlers {
         registry.async("tunnel.ping", Access.ANYONE, (context, args) ->
                 CompletableFuture.completedFuture((double) System.currentTimeMillis()));
         registry.duplex("tunnel.connect", Access.ANYONE, (context, args, stream) -> {
-            RoomService.Peer origin = peer(room, context);
             Object first = args.isEmpty() ? null : args.get(0);
+            if (tunnelsToUs != null && first instanceof Map<?, ?> options && options.containsKey("origin")) {
+                return tunnelsToUs.open(context, args, stream);
+            }
+            RoomService.Peer origin = peer(room, context);
             if (!(first instanceof Map<?, ?> options) || !(options.get("target") instanceof String target)) {
                 throw new RoomService.RoomException(room.refuse(origin, "tunnel.connect needs {target}"));
             }

@@ -253,6 +253,87 @@ class GossipNodeIT {
         assertThat(client.connectionCount()).isEqualTo(1);
     }
 
+    // ------------------------------------------------------------------ tunnels (a room's tunnel.connect stream as the pipe)
+
+    /**
+     * bob opens a {@code tunnel.connect} duplex on his connection to alice and dials alice again inside it, the way
+     * an attendant dials another through a room: handshake, box-stream and muxrpc run over the stream's items.
+     */
+    @Test
+    void aConnectionRunsInsideADuplexStreamOfAnother(VertxTestContext test) throws Exception {
+        Identity alice = Identity.generate();
+        Promise<PeerConnection> answered = Promise.promise();
+        GossipNode server = tunnelAnswering(alice, answered);
+        GossipNode client = node(Identity.generate(), config());
+        server.listen().await(10, TimeUnit.SECONDS);
+        String address = "tunnel:" + alice.id() + ":" + alice.id();
+
+        client.connect(server.address("127.0.0.1"))
+                .compose(outer -> on(outer, () -> client.dialTunnel(tunnelOn(outer, address), alice.id()))
+                        .compose(inner -> on(inner, () -> Future.all(
+                                        call(inner, "test.whoami", List.of()),
+                                        collect(inner.session(), "test.bytes", List.of(64, 8192, 1)),
+                                        collect(inner.session(), "test.bytes", List.of(1, 300_000, 2))))
+                                .compose(all -> {
+                                    test.verify(() -> {
+                                        assertThat(inner.isTunnel()).isTrue();
+                                        assertThat(inner.remoteAddress()).isEqualTo(address);
+                                        assertThat(inner.remoteId()).isEqualTo(alice.id());
+                                        assertThat(all.<Map<String, Object>>resultAt(0)).containsEntry("server", alice.id().toString());
+                                        List<Object> small = all.resultAt(1);
+                                        assertThat(small).hasSize(64);
+                                        for (int i = 0; i < small.size(); i++) {
+                                            assertThat((byte[]) small.get(i)).isEqualTo(randomBytes(8192, 1 + i));
+                                        }
+                                        assertThat((byte[]) all.<List<Object>>resultAt(2).get(0)).isEqualTo(randomBytes(300_000, 2));
+                                        assertThat(server.connections()).hasSize(2);
+                                    });
+                                    return inner.close("done with the tunnel");
+                                })
+                                // the tunnel's end is the stream's: the connection it ran in carries on
+                                .compose(closed -> answered.future().compose(PeerConnection::closeFuture))
+                                .compose(closed -> on(outer, () -> call(outer, "test.echo", List.of("still here"))))))
+                .onComplete(test.succeeding(echo -> test.verify(() -> {
+                    assertThat(echo).isEqualTo("still here");
+                    assertThat(server.connections()).hasSize(1);
+                    test.completeNow();
+                })));
+    }
+
+    @Test
+    void aTunnelClosesWithTheConnectionItRunsIn(VertxTestContext test) throws Exception {
+        Identity alice = Identity.generate();
+        GossipNode server = tunnelAnswering(alice, Promise.promise());
+        GossipNode client = node(Identity.generate(), config());
+        server.listen().await(10, TimeUnit.SECONDS);
+
+        client.connect(server.address("127.0.0.1"))
+                .compose(outer -> on(outer, () -> client.dialTunnel(tunnelOn(outer, "tunnel:test"), alice.id()))
+                        .compose(inner -> outer.close("the room goes away").compose(closed -> inner.closeFuture())))
+                .onComplete(test.succeeding(reason -> test.verify(() -> {
+                    assertThat(reason.message()).contains("connection closed");
+                    test.completeNow();
+                })));
+    }
+
+    /** A node that answers {@code tunnel.connect} as an attendant does: a connection of its own inside the stream. */
+    private GossipNode tunnelAnswering(Identity identity, Promise<PeerConnection> answered) {
+        GossipNode[] node = new GossipNode[1];
+        node[0] = node(identity, config()).methods(testMethods(identity.id())
+                .duplex("tunnel.connect", Access.ANYONE, (context, args, stream) -> {
+                    TunnelTransport tunnel = new TunnelTransport("tunnel:from-" + context.caller().peerId()).attach(stream);
+                    node[0].acceptTunnel(tunnel).onComplete(answered);
+                    return tunnel;
+                }));
+        return node[0];
+    }
+
+    /** A tunnel stream opened on {@code outer}; call on its context. */
+    private static TunnelTransport tunnelOn(PeerConnection outer, String address) {
+        TunnelTransport tunnel = new TunnelTransport(address);
+        return tunnel.attach(outer.session().duplex("tunnel.connect", List.of(Map.of()), tunnel));
+    }
+
     // ------------------------------------------------------------------ hostile peers
 
     @Test

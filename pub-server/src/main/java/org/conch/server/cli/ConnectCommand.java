@@ -2,6 +2,7 @@ package org.conch.server.cli;
 
 import org.conch.server.config.DataDirectory;
 import org.conch.feed.ref.MultiserverAddress;
+import org.conch.gossip.room.TunnelAddress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -15,9 +16,12 @@ import java.util.Map;
                 "ADDRESS is a multiserver address, net:HOST:PORT~shs:KEY. The server dials it now and replicates "
                         + "until either side closes; with --keep it dials again whenever the connection drops, "
                         + "until the server stops (for a permanent peer, put it in config.json's \"connect\").",
+                "A room's address makes the server attend the room too: it opens tunnels to the attendants "
+                        + "within its hops. One attendant is reached with tunnel:@ROOM:@TARGET~shs:KEY, once "
+                        + "the server is connected to that room.",
                 "Needs `conch serve` running for the same data directory."})
 final class ConnectCommand extends VerbCommand {
-    @Parameters(index = "0", paramLabel = "ADDRESS", description = "net:HOST:PORT~shs:KEY")
+    @Parameters(index = "0", paramLabel = "ADDRESS", description = "net:HOST:PORT~shs:KEY or tunnel:@ROOM:@TARGET~shs:KEY")
     private String address;
 
     @Option(names = "--keep", description = "Redial whenever the connection drops, with backoff.")
@@ -26,9 +30,10 @@ final class ConnectCommand extends VerbCommand {
     @Override
     public Integer call() {
         try {
-            MultiserverAddress.parse(address);
+            if (address.startsWith("tunnel:")) TunnelAddress.parse(address);
+            else MultiserverAddress.parse(address);
         } catch (RuntimeException e) {
-            throw wrongArgument("ADDRESS must be net:HOST:PORT~shs:KEY: " + e.getMessage());
+            throw wrongArgument("ADDRESS must be net:HOST:PORT~shs:KEY or tunnel:@ROOM:@TARGET~shs:KEY: " + e.getMessage());
         }
         DataDirectory data = dataDirectory();
         data.identity();

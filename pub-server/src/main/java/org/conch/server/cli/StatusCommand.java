@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 @Command(name = "status",
-        header = "Show the identity, the store, peers and replication progress.",
+        header = "Show the identity, the store, peers and replication progress, and the rooms attended.",
         description = {
                 "With a server running for the data directory: its address, connections, and for every peer and "
                         + "feed the local and remote sequence, what is happening and when it last made progress, so "
@@ -69,6 +69,18 @@ final class StatusCommand extends VerbCommand {
                 out().println("    " + feed.get("feed") + "  local " + number(feed, "localSeq")
                         + ", remote " + (remote < 0 ? "?" : remote) + ", " + feed.get("state")
                         + (lastProgress > 0 ? ", last progress " + Math.max(0, (now - lastProgress) / 1000) + " s ago" : ""));
+            }
+        }
+        for (Object item : status.get("rooms") instanceof List<?> rooms ? rooms : List.of()) {
+            Map<?, ?> room = (Map<?, ?>) item;
+            List<?> attendants = (List<?>) room.get("attendants");
+            long connected = attendants.stream().filter(a -> Boolean.TRUE.equals(((Map<?, ?>) a).get("connected"))).count();
+            out().println("room " + room.get("room") + (room.get("name") == null ? "" : " \"" + room.get("name") + "\"")
+                    + " (" + ("rooms2".equals(room.get("protocol")) ? "rooms 2" : "rooms 1") + "): "
+                    + count(attendants.size(), "other attendant") + ", " + connected + " connected");
+            for (Object attendant : attendants) {
+                Map<?, ?> one = (Map<?, ?>) attendant;
+                out().println("  " + one.get("id") + (Boolean.TRUE.equals(one.get("connected")) ? "  connected" : ""));
             }
         }
     }

@@ -11,6 +11,7 @@ import org.conch.feed.SignCap;
 import org.conch.feed.io.FeedExporter;
 import org.conch.feed.privatebox.PrivateBoxException;
 import org.conch.feed.ref.MultiserverAddress;
+import org.conch.gossip.room.TunnelAddress;
 import org.conch.feed.store.H2FeedStore;
 import org.conch.feed.store.StoredMessage;
 import org.conch.gossip.replication.ReplicationService;
@@ -188,10 +189,17 @@ public final class CoreRoutes implements ApiRoutes {
         workers.run(() -> store.publish(identity, content, SignCap.NONE)).onSuccess(message -> HttpApi.json(context, 200, keyValue(message))).onFailure(context::fail);
     }
 
-    /** {@code {"address":"net:HOST:PORT~shs:KEY","keep":true}}: dials now; with keep, redials whenever it drops. */
+    /**
+     * {@code {"address":"net:HOST:PORT~shs:KEY","keep":true}}: dials now; with keep, redials whenever it drops. A
+     * {@code tunnel:@ROOM:@TARGET~shs:KEY} is reached through that room, which must be connected already.
+     */
     private void connect(RoutingContext context) {
         Map<String, Object> body = HttpApi.jsonObjectBody(context);
         if (body == null) return;
+        if (String.valueOf(body.get("address")).startsWith("tunnel:")) {
+            connectThroughRoom(context, String.valueOf(body.get("address")));
+            return;
+        }
         MultiserverAddress address;
         try {
             address = MultiserverAddress.parse(String.valueOf(body.get("address")));
@@ -203,6 +211,22 @@ public final class CoreRoutes implements ApiRoutes {
             Map<String, Object> reply = new LinkedHashMap<>();
             reply.put("connected", address.toString());
             reply.put("id", address.key().toString());
+            HttpApi.json(context, 200, reply);
+        }).onFailure(e -> HttpApi.fail(context, 502, "could not connect to " + address + ": " + e.getMessage()));
+    }
+
+    private void connectThroughRoom(RoutingContext context, String text) {
+        TunnelAddress address;
+        try {
+            address = TunnelAddress.parse(text);
+        } catch (RuntimeException e) {
+            HttpApi.fail(context, 400, e.getMessage());
+            return;
+        }
+        peers.dialTunnel(address).onSuccess(connection -> {
+            Map<String, Object> reply = new LinkedHashMap<>();
+            reply.put("connected", address.toString());
+            reply.put("id", address.target().toString());
             HttpApi.json(context, 200, reply);
         }).onFailure(e -> HttpApi.fail(context, 502, "could not connect to " + address + ": " + e.getMessage()));
     }
