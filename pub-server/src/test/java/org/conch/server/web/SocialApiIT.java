@@ -141,6 +141,38 @@ class SocialApiIT {
     }
 
     @Test
+    void homeHoldsTheSubscribedTagsPostsMergedWithMineAndPagesWithoutSkipsOrRepeats() throws Exception {
+        String first = publish(Map.of("type", "post", "text", "my first"));
+        String sowing = store(BOB, Map.of("type", "post", "text", "Sowing #gardening seeds"));
+        store(CAROL, Map.of("type", "post", "text", "not tagged, not followed"));
+        String beans = store(CAROL, Map.of("type", "post", "text", "beans", "channel", "Gardening"));
+        String second = publish(Map.of("type", "post", "text", "my second"));
+        String weeds = store(BOB, Map.of("type", "post", "text", "weeds #gardening #cats"));
+        String third = publish(Map.of("type", "post", "text", "my third"));
+        await("my three posts on home", () -> get("/api/timeline/home"), home -> messages(home).size() == 3);
+
+        publish(Map.of("type", "channel", "channel", "gardening", "subscribed", true));
+        List<Object> expected = List.of(third, weeds, second, beans, sowing, first);
+        Map<String, Object> home = await("the tag's posts on home", () -> get("/api/timeline/home"), h -> messages(h).size() == 6);
+        assertThat(keys(home)).isEqualTo(expected);
+        assertThat(home).containsEntry("next", null);
+        for (int limit : new int[]{1, 2, 4}) {
+            List<Object> paged = new java.util.ArrayList<>();
+            String path = "/api/timeline/home?limit=" + limit;
+            Map<String, Object> page = get(path);
+            paged.addAll(keys(page));
+            while (page.get("next") != null) {
+                page = get(path + "&before=" + page.get("next"));
+                paged.addAll(keys(page));
+            }
+            assertThat(paged).as("pages of %d", limit).isEqualTo(expected);
+        }
+
+        publish(Map.of("type", "channel", "channel", "gardening", "subscribed", false));
+        await("the tag's posts gone from home", () -> get("/api/timeline/home"), h -> messages(h).size() == 3);
+    }
+
+    @Test
     void friendsListFollowersAndFollowsAndSayWhoFollowsYou() throws Exception {
         store(BOB, Map.of("type", "contact", "contact", alice, "following", true));
         publish(Map.of("type", "contact", "contact", CAROL.id().toString(), "blocking", true));
