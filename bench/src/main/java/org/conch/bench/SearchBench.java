@@ -85,6 +85,11 @@ public final class SearchBench {
                     Runtime.getRuntime().maxMemory() >> 20);
             store.about(self); // the timeline index (abouts) is built once, before anything is measured
 
+            long[] read = {0};
+            long started = System.nanoTime();
+            store.forEachInLog(1, stored -> read[0]++);
+            System.out.printf(Locale.ROOT, "reading the log alone (%,d messages) takes %.1f s%n", read[0], (System.nanoTime() - started) / 1e9);
+
             // The heap of an index is what freeing it gives back; the index the queries use is a second one.
             long before = heapAfterGc();
             SocialIndex first = build(store, self, "the social index read the whole log");
