@@ -30,6 +30,7 @@ class WebClientKeyboardIT extends BrowserTestBase {
         browser.tabTo(article + " button.like");
         browser.key("Enter");
         browser.waitFor(article + " button.like[aria-pressed='true']", "Unlike");
+        assertThat(focusIsOn(article + " button.like")).as("the focus stays on Like while it publishes").isTrue();
         assertThat(conch.store().byType("vote", 1)).extracting(stored -> stored.message().author()).containsExactly(conch.identity().id());
 
         browser.tabTo("details.content-warning summary");
@@ -51,7 +52,7 @@ class WebClientKeyboardIT extends BrowserTestBase {
         browser.tabTo("nav a[href='#/search']");
         browser.key("Enter");
         browser.waitFor("main[data-route='#/search'] label", "Search posts");
-        browser.tabTo("#search-query");
+        assertThat(focusIsOn("#search-query")).as("the search page puts the focus in its field").isTrue();
         browser.type("beans");
         browser.key("Enter");
         browser.waitFor("main[data-route='#/search/beans'] article.message", "first beans");
@@ -78,6 +79,10 @@ class WebClientKeyboardIT extends BrowserTestBase {
             });
         }
         assertThat(browser.problems().get("pageErrors")).isEmpty();
+    }
+
+    private boolean focusIsOn(String selector) throws Exception {
+        return Boolean.TRUE.equals(browser.eval("document.activeElement.matches(" + org.conch.feed.json.CanonicalJson.compact(selector) + ")"));
     }
 
     /** Stores a message of another feed, as replication would; answers its key. */
