@@ -152,6 +152,10 @@ class SocialApiIT {
             assertThat(paged).as("pages of %d", limit).isEqualTo(expected);
         }
 
+        api.publish(Map.of("type", "contact", "contact", CAROL.id().toString(), "blocking", true));
+        home = await("a blocked feed's tagged post left out", () -> api.get("/api/timeline/home"), h -> messages(h).size() == 5);
+        assertThat(keys(home)).isEqualTo(List.of(third, weeds, second, sowing, first));
+
         api.publish(Map.of("type", "channel", "channel", "gardening", "subscribed", false));
         await("the tag's posts gone from home", () -> api.get("/api/timeline/home"), h -> messages(h).size() == 3);
     }
