@@ -14,6 +14,8 @@
 //   click {selector, text?}             click the first matching element
 //   fill {selector, value}              type into an input or textarea
 //   press {selector, key}               a key on an element, e.g. Enter or Tab
+//   key {key}                           a key on whatever has the focus, as a keyboard-only user presses it
+//   type {text}                         text typed into whatever has the focus
 //   eval {expression}                   the JSON value of a JavaScript expression in the page
 //   texts {selector}                    textContent of every match
 //   screenshot {path, fullPage?}        a PNG
@@ -68,6 +70,14 @@ const commands = {
   },
   async press (page, args) {
     await locate(page, args).press(args.key, { timeout: DEFAULT_TIMEOUT_MS })
+    return true
+  },
+  async key (page, { key }) {
+    await page.keyboard.press(key)
+    return true
+  },
+  async type (page, { text }) {
+    await page.keyboard.type(text)
     return true
   },
   async eval (page, { expression }) {

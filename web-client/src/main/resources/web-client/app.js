@@ -70,7 +70,8 @@ function finish(ticket, hash, shown) {
   if (ticket.current) {
     view = shown;
     main.dataset.route = hash; // tells a waiting test (and a screen reader's focus) the view is in place
-    main.focus({ preventScroll: true });
+    // The new view gets the focus, unless it put it on one of its own fields (Search does).
+    if (!main.contains(document.activeElement)) main.focus({ preventScroll: true });
   } else if (shown && shown.stop) {
     shown.stop();
   }

@@ -67,7 +67,9 @@ export function socialBar(message, threadLink) {
   const like = h('button', { type: 'button', class: 'like', 'aria-pressed': votes.mine ? 'true' : 'false' },
     votes.mine ? 'Unlike' : 'Like');
   like.addEventListener('click', async () => {
-    like.disabled = true;
+    // Busy, not disabled: a disabled button drops the keyboard focus to the page's start.
+    if (like.getAttribute('aria-busy') === 'true') return;
+    like.setAttribute('aria-busy', 'true');
     const liking = like.getAttribute('aria-pressed') !== 'true';
     try {
       await post('/api/publish', { content: { type: 'vote', vote: { link: message.key, value: liking ? 1 : 0, expression: liking ? 'Like' : 'Unlike' } } });
@@ -79,7 +81,7 @@ export function socialBar(message, threadLink) {
     } catch (e) {
       likes.textContent = 'Could not like: ' + e.message;
     } finally {
-      like.disabled = false;
+      like.removeAttribute('aria-busy');
     }
   });
   const who = h('button', { type: 'button', class: 'who-liked link', 'aria-expanded': 'false', hidden: votes.count === 0 }, 'Who liked');

@@ -12,8 +12,9 @@ export async function tagView(page, name) {
   const subscribe = h('button', { type: 'button', 'aria-pressed': String(first.subscribed) },
     first.subscribed ? 'Unsubscribe' : 'Subscribe');
   subscribe.addEventListener('click', async () => {
+    if (subscribe.getAttribute('aria-busy') === 'true') return; // busy, not disabled: that would drop the focus
     const subscribed = subscribe.getAttribute('aria-pressed') !== 'true';
-    subscribe.disabled = true;
+    subscribe.setAttribute('aria-busy', 'true');
     try {
       await post('/api/publish', { content: { type: 'channel', channel: first.tag, subscribed } });
       subscribe.setAttribute('aria-pressed', String(subscribed));
@@ -22,7 +23,7 @@ export async function tagView(page, name) {
     } catch (e) {
       status.textContent = 'Could not publish: ' + e.message;
     } finally {
-      subscribe.disabled = false;
+      subscribe.removeAttribute('aria-busy');
     }
   });
   page.render(

@@ -3,8 +3,6 @@ package org.conch.bench;
 import org.conch.feed.FeedId;
 import org.conch.feed.Identity;
 import org.conch.feed.MessageId;
-import org.conch.feed.SignCap;
-import org.conch.feed.io.FeedImporter;
 import org.conch.feed.json.CanonicalJson;
 import org.conch.feed.store.H2FeedStore;
 import org.conch.feed.store.Timelines.Kind;
@@ -16,15 +14,12 @@ import org.conch.testing.SyntheticFeeds;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.function.LongSupplier;
 
 /**
  * {@code scripts/bench timeline}: server-side latency of the read API's queries on a store of a
@@ -35,7 +30,6 @@ import java.util.function.LongSupplier;
  */
 public final class TimelineBench {
     private static final int PAGE = Timelines.DEFAULT_LIMIT;
-    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
 
     private final int messages;
     private final int feeds;
@@ -52,28 +46,13 @@ public final class TimelineBench {
     }
 
     public static void main(String[] args) throws Exception {
-        int messages = 1_000_000;
-        int feeds = 1_000;
-        int queries = 2_000;
-        Path work = Paths.get("target/bench");
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--messages" -> messages = Integer.parseInt(args[++i].replace("_", ""));
-                case "--feeds" -> feeds = Integer.parseInt(args[++i]);
-                case "--queries" -> queries = Integer.parseInt(args[++i]);
-                case "--work" -> work = Paths.get(args[++i]);
-                default -> {
-                    System.err.println("usage: TimelineBench [--messages N] [--feeds F] [--queries Q] [--work DIR]");
-                    System.exit(2);
-                }
-            }
-        }
-        new TimelineBench(messages, feeds, queries, work).run();
+        ReadBenchOptions options = ReadBenchOptions.parse("TimelineBench", args);
+        new TimelineBench(options.messages(), options.feeds(), options.queries(), options.work()).run();
     }
 
     private void run() throws Exception {
         Files.createDirectories(work);
-        Path storeDir = store();
+        Path storeDir = SyntheticStore.of(work, "timeline", messages, feeds, SyntheticFeeds::post);
         List<FeedId> authors = new ArrayList<>();
         for (int i = 0; i < feeds; i++) authors.add(Identity.fromSeed(SyntheticFeeds.seed(i)).id());
         try (H2FeedStore store = H2FeedStore.open(storeDir)) {
@@ -85,52 +64,30 @@ public final class TimelineBench {
                     (System.nanoTime() - started) / 1e6);
             long top = store.messageCount() + 1;
 
-            // Wall time is what a request waits; on a shared machine its tail is mostly other processes'
-            // time slices, so the p99 of the querying thread's own CPU time is printed beside it.
-            System.out.printf("%n%-52s %10s %10s %10s %12s%n", "query", "p50 ms", "p99 ms", "max ms", "p99 cpu ms");
+            LatencyCases cases = new LatencyCases(queries);
+            cases.printHeader();
             for (int follows : new int[]{10, 100, 500}) {
-                case_("home, " + follows + " follows, first page", () -> {
+                cases.run("home, " + follows + " follows, first page", () -> {
                     Page page = store.homeTimeline(follows(authors, follows), Kind.POSTS, Timelines.NEWEST, PAGE);
                     return page.messages().size();
                 });
-                case_("home, " + follows + " follows, any page", () -> {
+                cases.run("home, " + follows + " follows, any page", () -> {
                     Page page = store.homeTimeline(follows(authors, follows), Kind.POSTS, 1 + random.nextLong(top), PAGE);
                     return page.messages().size();
                 });
-                case_("home, " + follows + " follows, any page + abouts, markdown, JSON", () -> {
+                cases.run("home, " + follows + " follows, any page + abouts, markdown, JSON", () -> {
                     Page page = store.homeTimeline(follows(authors, follows), Kind.POSTS, 1 + random.nextLong(top), PAGE);
                     return CanonicalJson.compact(json.page(page, store.abouts(MessageJson.authors(page)))).length();
                 });
             }
-            case_("public, posts, any page", () -> store.publicTimeline(Kind.POSTS, 1 + random.nextLong(top), PAGE).messages().size());
-            case_("public, all types, any page", () -> store.publicTimeline(Kind.ALL, 1 + random.nextLong(top), PAGE).messages().size());
-            case_("profile, any page", () ->
+            cases.run("public, posts, any page", () -> store.publicTimeline(Kind.POSTS, 1 + random.nextLong(top), PAGE).messages().size());
+            cases.run("public, all types, any page", () -> store.publicTimeline(Kind.ALL, 1 + random.nextLong(top), PAGE).messages().size());
+            cases.run("profile, any page", () ->
                     store.profile(authors.get(random.nextInt(feeds)), Kind.POSTS, 1 + random.nextLong(top), PAGE).messages().size());
             List<MessageId> roots = roots(store, top);
-            case_("thread replies, first page (" + roots.size() + " roots)", () ->
+            cases.run("thread replies, first page (" + roots.size() + " roots)", () ->
                     store.replies(roots.get(random.nextInt(roots.size())), 0, PAGE).messages().size());
         }
-    }
-
-    /** Runs a warm-up, then {@link #queries} timed calls, and prints the percentiles. */
-    private void case_(String name, LongSupplier query) {
-        System.gc(); // the garbage of the case before is not this one's pause
-        long sink = 0;
-        for (int i = 0; i < Math.min(200, queries); i++) sink += query.getAsLong();
-        long[] nanos = new long[queries];
-        long[] cpuNanos = new long[queries];
-        for (int i = 0; i < queries; i++) {
-            long started = System.nanoTime();
-            long cpuStarted = CPU.getCurrentThreadCpuTime();
-            sink += query.getAsLong();
-            cpuNanos[i] = CPU.getCurrentThreadCpuTime() - cpuStarted;
-            nanos[i] = System.nanoTime() - started;
-        }
-        Arrays.sort(nanos);
-        Arrays.sort(cpuNanos);
-        System.out.printf(Locale.ROOT, "%-52s %10.2f %10.2f %10.2f %12.2f%s%n", name, nanos[queries / 2] / 1e6,
-                nanos[(int) (queries * 0.99)] / 1e6, nanos[queries - 1] / 1e6, cpuNanos[(int) (queries * 0.99)] / 1e6,
-                sink == 0 ? " (no results!)" : "");
     }
 
     private Set<FeedId> follows(List<FeedId> authors, int count) {
@@ -150,29 +107,5 @@ public final class TimelineBench {
             });
         }
         return roots;
-    }
-
-    /** The store of the workload, imported once and kept in the work directory for later runs. */
-    private Path store() throws Exception {
-        Path dir = work.resolve("store-timeline-" + messages + "-" + feeds);
-        Path done = dir.resolve("complete");
-        if (Files.exists(done)) return dir;
-        Path file = work.resolve("feed-" + messages + "-" + feeds + ".jsonl");
-        if (!Files.exists(file)) {
-            long started = System.nanoTime();
-            SyntheticFeeds.write(file, messages, feeds, progress ->
-                    System.err.printf(Locale.ROOT, "  signed %,d of %,d messages%n", progress, messages));
-            System.err.printf(Locale.ROOT, "signed the workload in %.1f s%n", (System.nanoTime() - started) / 1e9);
-        }
-        long started = System.nanoTime();
-        try (H2FeedStore store = H2FeedStore.open(dir)) {
-            FeedImporter.ImportSummary summary = new FeedImporter(store, SignCap.NONE, 2, FeedImporter.DEFAULT_BATCH_SIZE)
-                    .importFrom(file, new FeedImporter.Listener() {
-                    });
-            if (summary.stored() != messages) throw new IllegalStateException("stored " + summary.stored() + " of " + messages);
-        }
-        System.err.printf(Locale.ROOT, "imported the workload in %.1f s%n", (System.nanoTime() - started) / 1e9);
-        Files.writeString(done, "");
-        return dir;
     }
 }

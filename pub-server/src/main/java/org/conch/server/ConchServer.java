@@ -338,9 +338,9 @@ public final class ConchServer implements AutoCloseable {
                 new InviteRoutes(inviteStore, config.inviteLimits(), config.inviteEndpoint(gossipPort), identity, store,
                         config.gossip(), peers, httpWorkers),
                 new BlobRoutes(blobStore, blobs, store, replication::replicationSet, config.blobMaxBytes(), httpWorkers),
-                new TimelineRoutes(store, replication.followGraph(), identity.id(), httpWorkers, SocialRoutes.fields(social, store)),
+                new TimelineRoutes(store, replication.followGraph(), identity.id(), httpWorkers, social),
                 new SocialRoutes(social, store, replication.followGraph(), identity.id(), httpWorkers),
-                new EventsRoutes(store, store, replication.followGraph(), identity.id(), workers),
+                new EventsRoutes(store, store, replication.followGraph(), identity.id(), social, workers),
                 new PrivateRoutes(privateIndex, store, httpWorkers, workers),
                 new StaticRoutes(token));
         if (room != null) {

@@ -47,8 +47,19 @@ public final class SyntheticFeeds {
         return write(file, messages, feeds, 0, progressEvery100k);
     }
 
+    /** Makes the content of a feed's next message from the feed's random and some recent messages it may reply to. */
+    public interface Contents {
+        Map<String, Object> next(SplittableRandom random, List<Message> recent);
+    }
+
     /** As {@link #write(Path, int, int, LongConsumer)}, with the feeds of identities {@code firstAuthor} on. */
     public static Written write(Path file, int messages, int feeds, int firstAuthor, LongConsumer progressEvery100k)
+            throws IOException {
+        return write(file, messages, feeds, firstAuthor, SyntheticFeeds::post, progressEvery100k);
+    }
+
+    /** As {@link #write(Path, int, int, int, LongConsumer)}, with messages that {@code contents} makes. */
+    public static Written write(Path file, int messages, int feeds, int firstAuthor, Contents contents, LongConsumer progressEvery100k)
             throws IOException {
         Identity[] authors = IntStream.range(firstAuthor, firstAuthor + feeds).mapToObj(i -> Identity.fromSeed(seed(i)))
                 .toArray(Identity[]::new);
@@ -68,7 +79,7 @@ public final class SyntheticFeeds {
                 double timestamp = FIRST_TIMESTAMP + written * 10.0;
                 Message[] signed = new Message[round];
                 IntStream.range(0, round).parallel().forEach(f ->
-                        signed[f] = MessageSigner.sign(authors[f], states[f], post(randoms[f], roots), timestamp + f, SignCap.NONE));
+                        signed[f] = MessageSigner.sign(authors[f], states[f], contents.next(randoms[f], roots), timestamp + f, SignCap.NONE));
                 recent = new ArrayList<>();
                 for (int f = 0; f < round; f++) {
                     Message message = signed[f];

@@ -62,6 +62,10 @@ public final class SocialIndex {
     public record ActivityPage(List<Activity> items, int next) {
     }
 
+    /** A post: where it is in the store's log, and its id. */
+    public record Post(long logSequence, MessageId key) {
+    }
+
     private record Vote(int value, String expression) {
     }
 
@@ -70,6 +74,8 @@ public final class SocialIndex {
     private long indexedThrough;
 
     private byte[] postKeys = new byte[32 * 64];
+    /** The log position of each post, by number (increasing: posts are numbered in log order). */
+    private long[] postPositions = new long[64];
     private int posts;
     private final Map<String, IntList> words = new HashMap<>();
     private final Map<String, IntList> tags = new HashMap<>();
@@ -127,6 +133,8 @@ public final class SocialIndex {
         int number = posts++;
         if (postKeys.length < posts * 32) postKeys = Arrays.copyOf(postKeys, postKeys.length * 2);
         System.arraycopy(message.key().bytes(), 0, postKeys, number * 32, 32);
+        if (postPositions.length < posts) postPositions = Arrays.copyOf(postPositions, postPositions.length * 2);
+        postPositions[number] = indexedThrough;
         String text = content.get("text") instanceof String s ? s : "";
         String warning = content.get("contentWarning") instanceof String s ? s : "";
         for (String word : Words.of(text + " " + warning, MIN_WORD, MAX_WORDS_PER_POST)) {
@@ -332,6 +340,51 @@ public final class SocialIndex {
         lock.readLock().lock();
         try {
             return subscriptions.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).toList();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * The posts of the tags the local identity subscribes to, before log position {@code before}, newest first: at most
+     * {@code limit + 1}, so that the caller knows whether there are more (the home timeline merges them with the posts of
+     * followed feeds, so they page by log position like it).
+     */
+    public List<Post> subscribedPosts(long before, int limit) {
+        lock.readLock().lock();
+        try {
+            List<IntList> lists = new ArrayList<>();
+            subscriptions.forEach((tag, subscribed) -> {
+                IntList list = tags.get(tag);
+                if (subscribed && list != null) lists.add(list);
+            });
+            int found = Arrays.binarySearch(postPositions, 0, posts, before);
+            int bound = found >= 0 ? found : -found - 1; // posts numbered below this are before the position
+            int[] cursors = new int[lists.size()];
+            for (int l = 0; l < cursors.length; l++) cursors[l] = lists.get(l).lastBelow(bound);
+            List<Post> result = new ArrayList<>();
+            while (result.size() <= limit) {
+                // A k-way merge, newest first; a post with two subscribed tags comes once.
+                int newest = -1;
+                for (int l = 0; l < cursors.length; l++) if (cursors[l] >= 0) newest = Math.max(newest, lists.get(l).get(cursors[l]));
+                if (newest < 0) break;
+                for (int l = 0; l < cursors.length; l++) if (cursors[l] >= 0 && lists.get(l).get(cursors[l]) == newest) cursors[l]--;
+                result.add(new Post(postPositions[newest], postKey(newest)));
+            }
+            return result;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Whether a message is a post with a tag the local identity subscribes to (it belongs in the home timeline). */
+    public boolean isInSubscribedTag(Message message) {
+        if (!(message.content() instanceof Map<?, ?> content) || !"post".equals(content.get("type"))) return false;
+        Set<String> of = Tags.of(content);
+        lock.readLock().lock();
+        try {
+            for (String tag : of) if (Boolean.TRUE.equals(subscriptions.get(tag))) return true;
+            return false;
         } finally {
             lock.readLock().unlock();
         }

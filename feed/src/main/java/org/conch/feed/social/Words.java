@@ -9,14 +9,15 @@ final class Words {
     private Words() {
     }
 
-    static Set<String> of(String text, int minLength, int max) {
+    static Set<String> of(String original, int minLength, int max) {
+        String text = original.toLowerCase(Locale.ROOT); // once for the whole text, not once a word
         Set<String> words = new LinkedHashSet<>();
         int start = -1;
         for (int i = 0; i <= text.length() && words.size() < max; i++) {
             boolean inWord = i < text.length() && Character.isLetterOrDigit(text.charAt(i));
             if (inWord && start < 0) start = i;
             if (!inWord && start >= 0) {
-                if (i - start >= minLength) words.add(text.substring(start, i).toLowerCase(Locale.ROOT));
+                if (i - start >= minLength) words.add(text.substring(start, i));
                 start = -1;
             }
         }

@@ -154,6 +154,29 @@ class SocialIndexTest {
     }
 
     @Test
+    void subscribedTagsGivePostsNewestFirstByLogPositionOnceEachAndOneMoreThanAPage() {
+        Message cats = publish(BOB, post("a #cat"));
+        Message both = publish(CAROL, post("#cats and #gardening"));
+        publish(BOB, post("#dogs only"));
+        Message garden = publish(CAROL, Map.of("type", "post", "text", "beans", "channel", "gardening"));
+        assertThat(index.subscribedPosts(Long.MAX_VALUE, 10)).isEmpty();
+
+        publish(ALICE, Map.of("type", "channel", "channel", "gardening", "subscribed", true));
+        publish(ALICE, Map.of("type", "channel", "channel", "cats", "subscribed", true));
+        publish(ALICE, Map.of("type", "channel", "channel", "cat", "subscribed", false));
+        List<SocialIndex.Post> all = index.subscribedPosts(Long.MAX_VALUE, 10);
+        assertThat(all).extracting(SocialIndex.Post::key).containsExactly(garden.key(), both.key());
+        assertThat(all).extracting(SocialIndex.Post::logSequence).containsExactly(4L, 2L);
+        assertThat(index.subscribedPosts(4, 10)).extracting(SocialIndex.Post::key).containsExactly(both.key());
+        assertThat(index.subscribedPosts(Long.MAX_VALUE, 1)).hasSize(2); // one more: the caller knows a next page exists
+
+        assertThat(index.isInSubscribedTag(both)).isTrue();
+        assertThat(index.isInSubscribedTag(cats)).isFalse();
+        publish(ALICE, Map.of("type", "channel", "channel", "#Gardening", "subscribed", false));
+        assertThat(index.subscribedPosts(Long.MAX_VALUE, 10)).extracting(SocialIndex.Post::key).containsExactly(both.key());
+    }
+
+    @Test
     void messagesStoredBeforeTheIndexStartedAreReadFromTheLogAndNoneTwice() throws Exception {
         live.close();
         Message root = publish(ALICE, post("before #early"));

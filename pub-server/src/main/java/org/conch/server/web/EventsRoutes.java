@@ -5,6 +5,7 @@ import org.conch.gossip.SerialExecutor;
 import io.vertx.ext.web.Router;
 import org.conch.feed.FeedId;
 import org.conch.feed.json.CanonicalJson;
+import org.conch.feed.social.SocialIndex;
 import org.conch.feed.store.FeedStore;
 import org.conch.feed.store.StoredMessage;
 import org.conch.feed.store.Timelines;
@@ -20,7 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code GET /api/events}: Server-Sent Events of every message stored from now on, as
- * {@code data: {"message": {…as the timelines give it…}, "home": true when it belongs in the home timeline}}.
+ * {@code data: {"message": {…as the timelines give it…}, "home": true when it belongs in the home timeline}}
+ * (the local identity's, a followed feed's, or a post with a subscribed tag).
  * Each message is rendered once, in store order, on the worker pool, and then written to every open
  * stream on that stream's own event loop. A client that cannot keep up is disconnected (its
  * EventSource reconnects) rather than buffered without bound. While messages arrive faster than they
@@ -39,19 +41,22 @@ public final class EventsRoutes implements ApiRoutes {
     private final Timelines timelines;
     private final FollowGraph graph;
     private final FeedId self;
+    private final SocialIndex social;
     private final Executor renderers;
 
     /**
      * @param store     whose new messages are sent
      * @param timelines the abouts that rendered messages carry
      * @param self      the local identity: messages of feeds it blocks are not sent
+     * @param social    the tags the local identity subscribes to
      * @param renderers where messages are rendered, one at a time in store order (not an event loop)
      */
-    public EventsRoutes(FeedStore store, Timelines timelines, FollowGraph graph, FeedId self, Executor renderers) {
+    public EventsRoutes(FeedStore store, Timelines timelines, FollowGraph graph, FeedId self, SocialIndex social, Executor renderers) {
         this.store = store;
         this.timelines = timelines;
         this.graph = graph;
         this.self = self;
+        this.social = social;
         this.renderers = renderers;
     }
 
@@ -86,7 +91,7 @@ public final class EventsRoutes implements ApiRoutes {
         if (stored.message().isEncrypted() || graph.isBlockedBy(self, author)) return;
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("message", json.message(stored, timelines.about(author)));
-        event.put("home", author.equals(self) || graph.follows(self, author));
+        event.put("home", author.equals(self) || graph.follows(self, author) || social.isInSubscribedTag(stored.message()));
         streams.send("data: " + CanonicalJson.compact(event) + "\n\n");
     }
 }

@@ -31,15 +31,13 @@ import java.util.concurrent.Callable;
  * messages of feeds the local identity blocks are left out. Every query runs on the worker pool.
  */
 public final class SocialRoutes implements ApiRoutes {
-    /** The most feeds a search lists by name. */
-    static final int MAX_FEEDS_FOUND = 20;
-
     private final MessageJson json;
     private final SocialIndex index;
     private final Timelines store;
     private final FollowGraph graph;
     private final FeedId self;
     private final Workers workers;
+    private final SocialSearch search;
 
     public SocialRoutes(SocialIndex index, Timelines store, FollowGraph graph, FeedId self, Workers workers) {
         this.index = index;
@@ -48,6 +46,7 @@ public final class SocialRoutes implements ApiRoutes {
         this.self = self;
         this.workers = workers;
         this.json = new MessageJson(new MarkdownRenderer(), fields(index, store));
+        this.search = new SocialSearch(index, store, graph, self);
     }
 
     /** What each message of the timelines carries from this index: its likes and, for a thread's root, its replies. */
@@ -91,19 +90,10 @@ public final class SocialRoutes implements ApiRoutes {
         }
         Paging paging = Paging.of(context);
         if (paging == null) return;
-        reply(context, () -> {
-            Map<String, Object> page = new LinkedHashMap<>();
-            page.put("tag", tag);
-            page.put("subscribed", index.subscriptions().contains(tag));
-            page.putAll(messages(index.tagged(tag, paging.before(), paging.limit())));
-            return page;
-        });
+        reply(context, () -> search.tagged(tag, paging.before(), paging.limit()));
     }
 
-    /**
-     * {@code q}: words (every one must be in a post), {@code #tags}, a feed id or a message id. Names are searched
-     * too, on the first page only.
-     */
+    /** {@code q}: as {@link SocialSearch#search} takes it. */
     private void search(RoutingContext context) {
         String query = context.request().getParam("q", "").strip();
         if (query.isEmpty() || query.length() > 500) {
@@ -112,25 +102,7 @@ public final class SocialRoutes implements ApiRoutes {
         }
         Paging paging = Paging.of(context);
         if (paging == null) return;
-        reply(context, () -> {
-            Map<String, Object> result = new LinkedHashMap<>();
-            result.put("query", query);
-            List<FeedId> feeds = new ArrayList<>();
-            FeedId feed = FeedId.tryParse(query).orElse(null);
-            MessageId message = MessageId.tryParse(query).orElse(null);
-            if (feed != null) feeds.add(feed);
-            else if (paging.before() == SocialIndex.FIRST_PAGE) feeds.addAll(index.feedsNamed(query, MAX_FEEDS_FOUND));
-            List<Object> feedsJson = new ArrayList<>();
-            for (FeedId found : feeds) if (!graph.isBlockedBy(self, found)) feedsJson.add(MessageJson.about(store.about(found)));
-            result.put("feeds", feedsJson);
-            if (feed != null || message != null) {
-                List<MessageId> keys = message == null ? List.of() : List.of(message);
-                result.putAll(messages(new SocialIndex.KeyPage(keys, -1)));
-            } else {
-                result.putAll(messages(index.search(query, paging.before(), paging.limit())));
-            }
-            return result;
-        });
+        reply(context, () -> search.search(query, paging.before(), paging.limit()));
     }
 
     private void activity(RoutingContext context) {
@@ -206,17 +178,6 @@ public final class SocialRoutes implements ApiRoutes {
     private static String label(Object about) {
         Map<String, Object> fields = (Map<String, Object>) about;
         return fields.get("name") instanceof String name ? name : (String) fields.get("id");
-    }
-
-    /** The messages of a page of ids that are stored here and not by a blocked feed, with the page's cursor. */
-    private Map<String, Object> messages(SocialIndex.KeyPage page) {
-        List<StoredMessage> stored = new ArrayList<>();
-        for (MessageId key : page.keys()) {
-            store.get(key).filter(message -> !graph.isBlockedBy(self, message.message().author())).ifPresent(stored::add);
-        }
-        Map<String, Object> result = json.page(new Timelines.Page(stored, 0), store.abouts(authors(stored)));
-        result.put("next", page.next() < 0 ? null : Cursors.format(page.next()));
-        return result;
     }
 
     private static Set<FeedId> authors(List<StoredMessage> messages) {

@@ -4,6 +4,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.conch.feed.FeedId;
 import org.conch.feed.MessageId;
+import org.conch.feed.social.SocialIndex;
 import org.conch.feed.store.StoredMessage;
 import org.conch.feed.store.Timelines;
 import org.conch.feed.store.Timelines.About;
@@ -14,6 +15,8 @@ import org.conch.server.http.ApiRoutes;
 import org.conch.server.http.HttpApi;
 import org.conch.server.http.Workers;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,13 +24,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 /**
  * The read side of the API the web client uses: timelines, profiles, threads, single messages and
  * abouts. Timelines take {@code before} (a cursor from a previous page's {@code next}), {@code limit}
  * (1 to 200, default 50) and {@code kind} ({@code posts}, the default, or {@code all}); a thread takes
- * {@code after} instead of {@code before}. The public timeline and threads leave out feeds the local
+ * {@code after} instead of {@code before}. The home timeline holds the posts of the local identity, of the feeds
+ * it follows and of the tags it subscribes to; the public timeline and threads leave out feeds the local
  * identity blocks. Every query runs on the worker pool.
  */
 public final class TimelineRoutes implements ApiRoutes {
@@ -37,19 +42,19 @@ public final class TimelineRoutes implements ApiRoutes {
     private final FollowGraph graph;
     private final FeedId self;
     private final Workers workers;
+    private final SocialIndex social;
 
-    /** @param self the local identity, whose follows make the home timeline and whose blocks are left out */
-    public TimelineRoutes(Timelines store, FollowGraph graph, FeedId self, Workers workers) {
-        this(store, graph, self, workers, MessageJson.Extras.NONE);
-    }
-
-    /** @param extras what each message carries besides itself (likes and replies: {@link SocialRoutes#fields}) */
-    public TimelineRoutes(Timelines store, FollowGraph graph, FeedId self, Workers workers, MessageJson.Extras extras) {
-        this.json = new MessageJson(markdown, extras);
+    /**
+     * @param self   the local identity, whose follows make the home timeline and whose blocks are left out
+     * @param social the likes and replies each message carries, and the subscribed tags whose posts are on Home
+     */
+    public TimelineRoutes(Timelines store, FollowGraph graph, FeedId self, Workers workers, SocialIndex social) {
+        this.json = new MessageJson(markdown, SocialRoutes.fields(social, store));
         this.store = store;
         this.graph = graph;
         this.self = self;
         this.workers = workers;
+        this.social = social;
     }
 
     @Override
@@ -77,11 +82,41 @@ public final class TimelineRoutes implements ApiRoutes {
         reply(context, () -> {
             long before = request.cursorOr(Timelines.NEWEST);
             Page page = home
-                    ? store.homeTimeline(homeFeeds(), request.kind(), before, request.limit())
+                    ? homeTimeline(request.kind(), before, request.limit())
                     : withoutBlocked(store.publicTimeline(request.kind(), before, request.limit()));
             page = withoutPrivate(page);
             return json.page(page, store.abouts(MessageJson.authors(page)));
         });
+    }
+
+    /**
+     * The followed feeds' page merged with the subscribed tags' posts by log position, so that pages cut at a log
+     * position neither skip nor repeat. Each source is complete down to its own window's end (the followed page's last
+     * message when it has more, the tags' extra post); the merged page stops there, and its cursor is the position
+     * of the last message it looked at.
+     */
+    private Page homeTimeline(Kind kind, long before, int limit) {
+        Page followed = store.homeTimeline(homeFeeds(), kind, before, limit);
+        List<SocialIndex.Post> tagged = social.subscribedPosts(before, limit);
+        if (tagged.isEmpty()) return followed;
+        List<StoredMessage> followedMessages = followed.messages();
+        long floor = Math.max(followed.hasMore() ? followedMessages.get(followedMessages.size() - 1).logSequence() : 0,
+                tagged.size() > limit ? tagged.get(limit).logSequence() : 0);
+        TreeMap<Long, Object> newestFirst = new TreeMap<>(Comparator.reverseOrder());
+        for (StoredMessage stored : followedMessages) newestFirst.put(stored.logSequence(), stored);
+        for (SocialIndex.Post post : tagged) newestFirst.putIfAbsent(post.logSequence(), post.key());
+        List<StoredMessage> kept = new ArrayList<>();
+        long lastSeen = 0;
+        int seen = 0;
+        for (Map.Entry<Long, Object> entry : newestFirst.entrySet()) {
+            if (kept.size() == limit || entry.getKey() < floor) break;
+            seen++;
+            lastSeen = entry.getKey();
+            if (entry.getValue() instanceof StoredMessage stored) kept.add(stored);
+            else store.get((MessageId) entry.getValue()).filter(stored -> !graph.isBlockedBy(self, stored.message().author())).ifPresent(kept::add);
+        }
+        boolean more = seen < newestFirst.size() || followed.hasMore() || tagged.size() > limit;
+        return new Page(kept, more ? lastSeen : 0);
     }
 
     private void profile(RoutingContext context) {

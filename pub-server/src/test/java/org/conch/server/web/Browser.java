@@ -16,6 +16,7 @@ import java.util.Map;
 final class Browser implements AutoCloseable {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final long CALL_SECONDS = 60;
+    private static final int MAX_TABS = 200;
 
     private final JsonLinesProcess process;
 
@@ -54,6 +55,33 @@ final class Browser implements AutoCloseable {
 
     void fill(String selector, String value) throws Exception {
         call("fill", Map.of("selector", selector, "value", value));
+    }
+
+    /** Presses {@code key} (Tab, Enter, Space, …) on whatever has the focus, as a keyboard-only user does. */
+    void key(String key) throws Exception {
+        call("key", Map.of("key", key));
+    }
+
+    /** Types {@code text} into whatever has the focus. */
+    void type(String text) throws Exception {
+        call("type", Map.of("text", text));
+    }
+
+    /**
+     * Presses Tab until the focus is on an element matching {@code selector}, as a keyboard-only user reaches a
+     * control; fails when it is not reached within {@code MAX_TABS} presses (not reachable by keyboard).
+     */
+    void tabTo(String selector) throws Exception {
+        String focused = "document.activeElement !== null && document.activeElement.matches(" + jsString(selector) + ")";
+        for (int i = 0; i < MAX_TABS; i++) {
+            if (Boolean.TRUE.equals(eval(focused))) return;
+            key("Tab");
+        }
+        throw new AssertionError(selector + " was not reached with " + MAX_TABS + " presses of Tab");
+    }
+
+    private static String jsString(String text) {
+        return org.conch.feed.json.CanonicalJson.compact(text);
     }
 
     /** Chooses {@code file} in the file input at {@code selector}, as a person picking it would. */

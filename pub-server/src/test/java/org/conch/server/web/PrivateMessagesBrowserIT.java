@@ -3,18 +3,13 @@ package org.conch.server.web;
 import org.conch.feed.FeedId;
 import org.conch.feed.MessageId;
 import org.conch.feed.ref.MultiserverAddress;
-import org.conch.server.BlockedEventLoops;
-import org.conch.server.ConchServer;
 import org.conch.testing.Await;
 import org.conch.testing.RealPeer;
 import org.conch.testing.RealPeer.Stack;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
@@ -29,32 +24,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a private message between the two peers does not, and the reply written in the page is opened by the peer
  * it answers (and not by the other).
  */
-class PrivateMessagesBrowserIT {
-    @RegisterExtension
-    final BlockedEventLoops loops = new BlockedEventLoops();
-
+class PrivateMessagesBrowserIT extends BrowserTestBase {
     private static final long REPLICATION_MS = 60_000;
-
-    @TempDir
-    Path work;
 
     private RealPeer classic;
     private RealPeer manyverse;
-    private ConchServer conch;
-    private Browser browser;
 
     @BeforeEach
     void start() throws Exception {
         classic = RealPeer.start(Stack.CLASSIC, work.resolve("classic"));
         manyverse = RealPeer.start(Stack.MANYVERSE, work.resolve("manyverse"));
-        conch = loops.startOnLoopback(work.resolve("conch"));
-        browser = Browser.start(work.resolve("browser.log"));
     }
 
     @AfterEach
     void stop() throws Exception {
-        if (browser != null) browser.close();
-        if (conch != null) conch.close();
         if (manyverse != null) manyverse.close();
         if (classic != null) classic.close();
     }
@@ -80,7 +63,6 @@ class PrivateMessagesBrowserIT {
         }
         conch.privateIndex().indexed().get(30, TimeUnit.SECONDS);
 
-        String page = "http://127.0.0.1:" + conch.httpPort() + "/";
         browser.open(page + "#/private");
         browser.waitFor("li.conversation", "from ssb-server, for conch only");
         browser.waitFor("li.conversation", "from the manyverse stack, for conch only");

@@ -5,13 +5,8 @@ import org.conch.feed.Identity;
 import org.conch.feed.Message;
 import org.conch.feed.MessageSigner;
 import org.conch.feed.SignCap;
-import org.conch.feed.json.CanonicalJson;
-import org.conch.feed.json.Json;
 import org.conch.server.BlockedEventLoops;
 import org.conch.server.ConchServer;
-import org.conch.server.config.DataDirectory;
-import org.conch.server.config.ServerConfig;
-import org.conch.server.http.HttpApi;
 import org.conch.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,13 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,19 +37,15 @@ class SocialApiIT {
     Path data;
 
     private ConchServer server;
-    private final HttpClient http = HttpClient.newHttpClient();
-    private String base;
+    private ApiClient api;
     private String alice;
     private final Map<Identity, FeedState> heads = new LinkedHashMap<>();
 
     @BeforeEach
     void start() throws Exception {
-        Identity identity = Identity.generate();
-        identity.save(data.resolve("secret"));
-        alice = identity.id().toString();
-        server = loops.start(ServerConfig.load(data, Map.of(),
-                Map.of("host", "127.0.0.1", "port", "0", "http-port", "0", "lan", "false")), new DataDirectory(data));
-        base = "http://127.0.0.1:" + server.httpPort();
+        server = loops.startOnLoopback(data);
+        alice = server.identity().id().toString();
+        api = new ApiClient(server, data);
         store(BOB, Map.of("type", "about", "about", BOB.id().toString(), "name", "Bob"));
     }
 
@@ -72,28 +56,28 @@ class SocialApiIT {
 
     @Test
     void aPostCarriesItsLikesAndTheirExpressionsAndALaterVoteReplacesAnEarlierOne() throws Exception {
-        String post = publish(Map.of("type", "post", "text", "first tomatoes"));
+        String post = api.publish(Map.of("type", "post", "text", "first tomatoes"));
         store(BOB, vote(post, 1, "❤️"));
         store(CAROL, vote(post, 1, "Like"));
-        publish(vote(post, 1, "Like"));
+        api.publish(vote(post, 1, "Like"));
 
         Map<String, Object> votes = await("three likes", () -> votesOf(post), v -> count(v) == 3);
         assertThat(votes).containsEntry("mine", true);
         assertThat(votes.get("expressions")).isEqualTo(Map.of("❤️", 1.0, "Like", 2.0));
-        assertThat(names(get("/api/votes/" + encode(post)).get("voters"))).containsExactly("Bob", CAROL.id().toString(), alice);
+        assertThat(names(api.get("/api/votes/" + ApiClient.encode(post)).get("voters"))).containsExactly("Bob", CAROL.id().toString(), alice);
 
-        publish(vote(post, 0, "Unlike"));
+        api.publish(vote(post, 0, "Unlike"));
         votes = await("alice's like taken back", () -> votesOf(post), v -> count(v) == 2);
         assertThat(votes).containsEntry("mine", false);
     }
 
     @Test
     void aThreadsRootSaysHowManyRepliesItHasAndTheNewest() throws Exception {
-        String root = publish(Map.of("type", "post", "text", "what to plant?"));
+        String root = api.publish(Map.of("type", "post", "text", "what to plant?"));
         store(CAROL, Map.of("type", "post", "text", "beans", "root", root, "branch", root));
         store(BOB, Map.of("type", "post", "text", "peas", "root", root, "branch", root));
 
-        Map<String, Object> replies = await("two replies", () -> message(get("/api/timeline/public"), root).get("replies"),
+        Map<String, Object> replies = await("two replies", () -> message(api.get("/api/timeline/public"), root).get("replies"),
                 r -> count(r) == 2);
         @SuppressWarnings("unchecked") Map<String, Object> latest = (Map<String, Object>) ((Map<String, Object>) replies).get("latest");
         assertThat(latest).containsEntry("author", BOB.id().toString()).containsEntry("name", "Bob");
@@ -101,20 +85,20 @@ class SocialApiIT {
 
     @Test
     void activityHoldsRepliesMentionsLikesAndFollowersWithAnUnreadCount() throws Exception {
-        String root = publish(Map.of("type", "post", "text", "my thread"));
+        String root = api.publish(Map.of("type", "post", "text", "my thread"));
         store(BOB, Map.of("type", "post", "text", "a reply", "root", root, "branch", root));
         store(CAROL, Map.of("type", "post", "text", "hello [@alice](" + alice + ")",
                 "mentions", List.of(Map.of("link", alice, "name", "alice"))));
         store(CAROL, vote(root, 1, "👍"));
         store(BOB, Map.of("type", "contact", "contact", alice, "following", true));
 
-        Map<String, Object> activity = await("four activity items", () -> get("/api/activity"), a -> items(a).size() == 4);
+        Map<String, Object> activity = await("four activity items", () -> api.get("/api/activity"), a -> items(a).size() == 4);
         assertThat(items(activity)).extracting(item -> item.get("kind")).containsExactly("follow", "vote", "mention", "reply");
         assertThat(activity).containsEntry("total", 4.0).containsEntry("next", null);
-        assertThat(get("/api/activity/unread?since=1")).containsEntry("unread", 3.0);
-        Map<String, Object> page = get("/api/activity?limit=3");
-        assertThat(items(get("/api/activity?limit=3&before=" + page.get("next")))).extracting(item -> item.get("kind")).containsExactly("reply");
-        assertThat(status("/api/activity/unread?since=-1")).isEqualTo(400);
+        assertThat(api.get("/api/activity/unread?since=1")).containsEntry("unread", 3.0);
+        Map<String, Object> page = api.get("/api/activity?limit=3");
+        assertThat(items(api.get("/api/activity?limit=3&before=" + page.get("next")))).extracting(item -> item.get("kind")).containsExactly("reply");
+        assertThat(api.status("/api/activity/unread?since=-1")).isEqualTo(400);
     }
 
     @Test
@@ -123,32 +107,68 @@ class SocialApiIT {
         String channel = store(CAROL, Map.of("type", "post", "text", "compost heap", "channel", "gardening"));
         store(CAROL, Map.of("type", "post", "text", "nothing to see"));
 
-        Map<String, Object> tag = await("two posts tagged", () -> get("/api/tag/gardening"), t -> messages(t).size() == 2);
+        Map<String, Object> tag = await("two posts tagged", () -> api.get("/api/tag/gardening"), t -> messages(t).size() == 2);
         assertThat(keys(tag)).containsExactly(channel, tagged);
         assertThat(tag).containsEntry("subscribed", false);
-        assertThat(keys(get("/api/search?q=" + encode("SEEDS sowing")))).containsExactly(tagged);
-        assertThat(keys(get("/api/search?q=" + encode("#gardening")))).containsExactly(channel, tagged);
-        assertThat(names(get("/api/search?q=bo").get("feeds"))).containsExactly("Bob");
-        assertThat(names(get("/api/search?q=" + encode(BOB.id().toString())).get("feeds"))).containsExactly("Bob");
-        Map<String, Object> paged = get("/api/search?q=gardening&limit=1");
-        assertThat(keys(get("/api/search?q=gardening&limit=1&before=" + paged.get("next")))).containsExactly(tagged);
+        assertThat(keys(api.get("/api/search?q=" + ApiClient.encode("SEEDS sowing")))).containsExactly(tagged);
+        assertThat(keys(api.get("/api/search?q=" + ApiClient.encode("#gardening")))).containsExactly(channel, tagged);
+        assertThat(names(api.get("/api/search?q=bo").get("feeds"))).containsExactly("Bob");
+        assertThat(names(api.get("/api/search?q=" + ApiClient.encode(BOB.id().toString())).get("feeds"))).containsExactly("Bob");
+        Map<String, Object> paged = api.get("/api/search?q=gardening&limit=1");
+        assertThat(keys(api.get("/api/search?q=gardening&limit=1&before=" + paged.get("next")))).containsExactly(tagged);
 
-        publish(Map.of("type", "channel", "channel", "gardening", "subscribed", true));
-        await("the tag subscribed", () -> get("/api/tag/gardening"), t -> Boolean.TRUE.equals(t.get("subscribed")));
-        assertThat(get("/api/tags")).containsEntry("subscribed", List.of("gardening"));
-        assertThat(status("/api/tag/" + encode("no spaces"))).isEqualTo(400);
-        assertThat(status("/api/search?q=")).isEqualTo(400);
+        api.publish(Map.of("type", "channel", "channel", "gardening", "subscribed", true));
+        await("the tag subscribed", () -> api.get("/api/tag/gardening"), t -> Boolean.TRUE.equals(t.get("subscribed")));
+        assertThat(api.get("/api/tags")).containsEntry("subscribed", List.of("gardening"));
+        assertThat(api.status("/api/tag/" + ApiClient.encode("no spaces"))).isEqualTo(400);
+        assertThat(api.status("/api/search?q=")).isEqualTo(400);
+    }
+
+    @Test
+    void homeHoldsTheSubscribedTagsPostsMergedWithMineAndPagesWithoutSkipsOrRepeats() throws Exception {
+        String first = api.publish(Map.of("type", "post", "text", "my first"));
+        String sowing = store(BOB, Map.of("type", "post", "text", "Sowing #gardening seeds"));
+        store(CAROL, Map.of("type", "post", "text", "not tagged, not followed"));
+        String beans = store(CAROL, Map.of("type", "post", "text", "beans", "channel", "Gardening"));
+        String second = api.publish(Map.of("type", "post", "text", "my second"));
+        String weeds = store(BOB, Map.of("type", "post", "text", "weeds #gardening #cats"));
+        String third = api.publish(Map.of("type", "post", "text", "my third"));
+        await("my three posts on home", () -> api.get("/api/timeline/home"), home -> messages(home).size() == 3);
+
+        api.publish(Map.of("type", "channel", "channel", "gardening", "subscribed", true));
+        List<Object> expected = List.of(third, weeds, second, beans, sowing, first);
+        Map<String, Object> home = await("the tag's posts on home", () -> api.get("/api/timeline/home"), h -> messages(h).size() == 6);
+        assertThat(keys(home)).isEqualTo(expected);
+        assertThat(home).containsEntry("next", null);
+        for (int limit : new int[]{1, 2, 4}) {
+            List<Object> paged = new java.util.ArrayList<>();
+            String path = "/api/timeline/home?limit=" + limit;
+            Map<String, Object> page = api.get(path);
+            paged.addAll(keys(page));
+            while (page.get("next") != null) {
+                page = api.get(path + "&before=" + page.get("next"));
+                paged.addAll(keys(page));
+            }
+            assertThat(paged).as("pages of %d", limit).isEqualTo(expected);
+        }
+
+        api.publish(Map.of("type", "contact", "contact", CAROL.id().toString(), "blocking", true));
+        home = await("a blocked feed's tagged post left out", () -> api.get("/api/timeline/home"), h -> messages(h).size() == 5);
+        assertThat(keys(home)).isEqualTo(List.of(third, weeds, second, sowing, first));
+
+        api.publish(Map.of("type", "channel", "channel", "gardening", "subscribed", false));
+        await("the tag's posts gone from home", () -> api.get("/api/timeline/home"), h -> messages(h).size() == 3);
     }
 
     @Test
     void friendsListFollowersAndFollowsAndSayWhoFollowsYou() throws Exception {
         store(BOB, Map.of("type", "contact", "contact", alice, "following", true));
-        publish(Map.of("type", "contact", "contact", CAROL.id().toString(), "blocking", true));
-        Map<String, Object> bob = await("bob follows alice", () -> get("/api/friends/" + encode(BOB.id().toString())),
+        api.publish(Map.of("type", "contact", "contact", CAROL.id().toString(), "blocking", true));
+        Map<String, Object> bob = await("bob follows alice", () -> api.get("/api/friends/" + ApiClient.encode(BOB.id().toString())),
                 f -> Boolean.TRUE.equals(f.get("followsYou")));
         assertThat(bob).containsEntry("blocked", false);
-        assertThat(names(get("/api/friends/" + encode(alice)).get("followers"))).containsExactly("Bob");
-        assertThat(get("/api/friends/" + encode(CAROL.id().toString()))).containsEntry("blocked", true).containsEntry("followsYou", false);
+        assertThat(names(api.get("/api/friends/" + ApiClient.encode(alice)).get("followers"))).containsExactly("Bob");
+        assertThat(api.get("/api/friends/" + ApiClient.encode(CAROL.id().toString()))).containsEntry("blocked", true).containsEntry("followsYou", false);
     }
 
     // ------------------------------------------------------------------ helpers
@@ -159,7 +179,7 @@ class SocialApiIT {
     }
 
     private Map<String, Object> votesOf(String key) throws Exception {
-        return message(get("/api/timeline/public?kind=all"), key).get("votes") instanceof Map<?, ?> votes ? cast(votes) : Map.of();
+        return message(api.get("/api/timeline/public?kind=all"), key).get("votes") instanceof Map<?, ?> votes ? cast(votes) : Map.of();
     }
 
     private static Map<String, Object> message(Map<String, Object> page, String key) {
@@ -207,27 +227,4 @@ class SocialApiIT {
         return message.key().toString();
     }
 
-    private String publish(Map<String, Object> content) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/publish"))
-                .header("Content-Type", "application/json")
-                .header(HttpApi.TOKEN_HEADER, Files.readString(data.resolve("api-token")).strip())
-                .POST(HttpRequest.BodyPublishers.ofString(CanonicalJson.compact(Map.of("content", content)))).build();
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return (String) Json.parseObject(response.body()).get("key");
-    }
-
-    private Map<String, Object> get(String path) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
-        return Json.parseObject(response.body());
-    }
-
-    private int status(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-    }
-
-    private static String encode(String id) {
-        return URLEncoder.encode(id, StandardCharsets.UTF_8);
-    }
 }

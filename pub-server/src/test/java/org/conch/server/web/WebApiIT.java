@@ -7,12 +7,10 @@ import org.conch.feed.Identity;
 import org.conch.feed.Message;
 import org.conch.feed.MessageSigner;
 import org.conch.feed.SignCap;
-import org.conch.feed.json.CanonicalJson;
 import org.conch.feed.json.Json;
 import org.conch.server.ConchServer;
 import org.conch.server.config.ServerConfig;
 import org.conch.server.config.DataDirectory;
-import org.conch.server.http.HttpApi;
 import org.conch.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,14 +23,11 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,7 +51,7 @@ class WebApiIT {
     Path data;
 
     private ConchServer server;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private ApiClient api;
     private String base;
     private String self;
 
@@ -67,7 +62,8 @@ class WebApiIT {
         self = alice.id().toString();
         server = loops.start(ServerConfig.load(data, Map.of(),
                 Map.of("host", "127.0.0.1", "port", "0", "http-port", "0", "lan", "false")), new DataDirectory(data));
-        base = "http://127.0.0.1:" + server.httpPort();
+        api = new ApiClient(server, data);
+        base = api.base();
     }
 
     @AfterEach
@@ -77,115 +73,115 @@ class WebApiIT {
 
     @Test
     void indexCarriesTheTokenAndAStrictContentSecurityPolicy() throws Exception {
-        HttpResponse<String> index = http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> index = api.http().send(HttpRequest.newBuilder(URI.create(base + "/")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(index.statusCode()).isEqualTo(200);
         String token = Files.readString(data.resolve("api-token")).strip();
         assertThat(index.body()).contains("<meta name=\"conch-token\" content=\"" + token + "\">");
         assertThat(index.headers().firstValue("Content-Security-Policy")).hasValue(StaticRoutes.CONTENT_SECURITY_POLICY);
         assertThat(index.headers().firstValue("Cache-Control")).hasValue("no-store");
-        HttpResponse<String> app = http.send(HttpRequest.newBuilder(URI.create(base + "/app.js")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> app = api.http().send(HttpRequest.newBuilder(URI.create(base + "/app.js")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(app.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/javascript"));
         assertThat(app.body()).contains("EventSource");
         // Every file of the client's folder is served, views and components in their subfolders too.
-        HttpResponse<String> view = http.send(HttpRequest.newBuilder(URI.create(base + "/views/thread.js")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> view = api.http().send(HttpRequest.newBuilder(URI.create(base + "/views/thread.js")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(view.statusCode()).isEqualTo(200);
         assertThat(view.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/javascript"));
         assertThat(view.headers().firstValue("Content-Security-Policy")).hasValue(StaticRoutes.CONTENT_SECURITY_POLICY);
         assertThat(view.body()).contains("export async function threadView");
-        HttpResponse<String> outside = http.send(HttpRequest.newBuilder(URI.create(base + "/views/../../pom.xml")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> outside = api.http().send(HttpRequest.newBuilder(URI.create(base + "/views/../../pom.xml")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(outside.statusCode()).isEqualTo(404);
     }
 
     @Test
     void timelinesPageNewestFirstWithNamesAndRenderedPosts() throws Exception {
         List<String> keys = new ArrayList<>();
-        for (int i = 1; i <= 5; i++) keys.add(publish(post("post **" + i + "**")));
-        publish(Map.of("type", "about", "about", self, "name", "alice"));
+        for (int i = 1; i <= 5; i++) keys.add(api.publish(post("post **" + i + "**")));
+        api.publish(Map.of("type", "about", "about", self, "name", "alice"));
 
-        Map<String, Object> first = get("/api/timeline/public?limit=2");
+        Map<String, Object> first = api.get("/api/timeline/public?limit=2");
         List<Map<String, Object>> messages = messages(first);
         assertThat(messages).extracting(m -> m.get("key")).containsExactly(keys.get(4), keys.get(3));
         assertThat(messages.get(0)).containsEntry("name", "alice").containsEntry("html", "<p>post <strong>5</strong></p>\n");
         assertThat(messages.get(0).get("value")).isInstanceOf(Map.class);
         assertThat(messages.get(0).get("timestamp")).isInstanceOf(Double.class);
 
-        Map<String, Object> second = get("/api/timeline/public?limit=2&before=" + first.get("next"));
+        Map<String, Object> second = api.get("/api/timeline/public?limit=2&before=" + first.get("next"));
         assertThat(messages(second)).extracting(m -> m.get("key")).containsExactly(keys.get(2), keys.get(1));
-        Map<String, Object> all = get("/api/timeline/public?kind=all&limit=1");
+        Map<String, Object> all = api.get("/api/timeline/public?kind=all&limit=1");
         assertThat(messages(all).get(0).get("html")).as("an about has no html").isNull();
 
-        assertThat(status("/api/timeline/public?limit=0")).isEqualTo(400);
-        assertThat(status("/api/timeline/public?limit=201")).isEqualTo(400);
-        assertThat(status("/api/timeline/public?before=not-a-cursor!")).isEqualTo(400);
-        assertThat(status("/api/timeline/home?kind=everything")).isEqualTo(400);
+        assertThat(api.status("/api/timeline/public?limit=0")).isEqualTo(400);
+        assertThat(api.status("/api/timeline/public?limit=201")).isEqualTo(400);
+        assertThat(api.status("/api/timeline/public?before=not-a-cursor!")).isEqualTo(400);
+        assertThat(api.status("/api/timeline/home?kind=everything")).isEqualTo(400);
     }
 
     @Test
     void homeShowsFollowedFeedsOnlyOnceTheyAreFollowedAndProfilesSayTheRelation() throws Exception {
-        String mine = publish(post("mine"));
+        String mine = api.publish(post("mine"));
         List<Message> bobs = signed(BOB, post("bob one"), Map.of("type", "about", "about", BOB.id().toString(), "name", "bob"),
                 post("bob two"));
         server.store().append(bobs);
 
-        assertThat(messages(get("/api/timeline/home"))).extracting(m -> m.get("key")).containsExactly(mine);
-        Map<String, Object> stranger = get("/api/profile/" + encode(BOB.id().toString()));
+        assertThat(messages(api.get("/api/timeline/home"))).extracting(m -> m.get("key")).containsExactly(mine);
+        Map<String, Object> stranger = api.get("/api/profile/" + ApiClient.encode(BOB.id().toString()));
         assertThat(stranger.get("relation")).isEqualTo("neutral");
         assertThat(stranger.get("self")).isEqualTo(false);
 
         Map<String, Object> follow = new LinkedHashMap<>();
         follow.put("contact", BOB.id().toString());
         follow.put("following", true);
-        assertThat(post("/api/contacts", follow, token()).statusCode()).isEqualTo(200);
+        assertThat(api.post("/api/contacts", follow, api.token()).statusCode()).isEqualTo(200);
         Await.until("the follow is applied",
                 () -> server.replication().followGraph().follows(server.identity().id(), BOB.id()));
 
-        assertThat(messages(get("/api/timeline/home"))).extracting(m -> m.get("key"))
+        assertThat(messages(api.get("/api/timeline/home"))).extracting(m -> m.get("key"))
                 .containsExactly(bobs.get(2).key().toString(), bobs.get(0).key().toString(), mine);
-        Map<String, Object> profile = get("/api/profile/" + encode(BOB.id().toString()));
+        Map<String, Object> profile = api.get("/api/profile/" + ApiClient.encode(BOB.id().toString()));
         assertThat(profile.get("relation")).isEqualTo("follow");
         @SuppressWarnings("unchecked")
         Map<String, Object> about = (Map<String, Object>) profile.get("about");
         assertThat(about).containsEntry("id", BOB.id().toString()).containsEntry("name", "bob");
         assertThat(messages(profile)).extracting(m -> m.get("name")).containsOnly("bob");
-        assertThat(get("/api/about/" + encode(BOB.id().toString()))).containsEntry("name", "bob");
+        assertThat(api.get("/api/about/" + ApiClient.encode(BOB.id().toString()))).containsEntry("name", "bob");
 
-        assertThat(messages(get("/api/timeline/public"))).extracting(m -> m.get("name")).contains("bob");
+        assertThat(messages(api.get("/api/timeline/public"))).extracting(m -> m.get("name")).contains("bob");
         Map<String, Object> block = new LinkedHashMap<>();
         block.put("contact", BOB.id().toString());
         block.put("blocking", true);
-        assertThat(post("/api/contacts", block, token()).statusCode()).isEqualTo(200);
+        assertThat(api.post("/api/contacts", block, api.token()).statusCode()).isEqualTo(200);
         Await.until("the block is applied",
                 () -> server.replication().followGraph().isBlockedBy(server.identity().id(), BOB.id()));
-        assertThat(messages(get("/api/timeline/public"))).as("a blocked feed's posts are left out")
+        assertThat(messages(api.get("/api/timeline/public"))).as("a blocked feed's posts are left out")
                 .extracting(m -> m.get("key")).containsExactly(mine);
-        assertThat(get("/api/profile/" + encode(BOB.id().toString())).get("relation")).isEqualTo("block");
+        assertThat(api.get("/api/profile/" + ApiClient.encode(BOB.id().toString())).get("relation")).isEqualTo("block");
     }
 
     @Test
     void threadsMessagesAndBadIds() throws Exception {
-        String root = publish(post("root"));
+        String root = api.publish(post("root"));
         Map<String, Object> reply = post("a reply");
         reply.put("root", root);
         reply.put("branch", root);
-        String replyKey = publish(reply);
+        String replyKey = api.publish(reply);
 
-        Map<String, Object> thread = get("/api/thread/" + encode(root));
+        Map<String, Object> thread = api.get("/api/thread/" + ApiClient.encode(root));
         assertThat(((Map<?, ?>) thread.get("root")).get("key")).isEqualTo(root);
         assertThat(messages(thread)).extracting(m -> m.get("key")).containsExactly(replyKey);
         assertThat(thread.get("next")).isNull();
-        assertThat(get("/api/message/" + encode(replyKey))).containsEntry("key", replyKey).containsEntry("html", "<p>a reply</p>\n");
+        assertThat(api.get("/api/message/" + ApiClient.encode(replyKey))).containsEntry("key", replyKey).containsEntry("html", "<p>a reply</p>\n");
 
         String unknown = "%" + "A".repeat(43) + "=.sha256";
-        assertThat(status("/api/message/" + encode(unknown))).isEqualTo(404);
-        assertThat(get("/api/thread/" + encode(unknown)).get("root")).isNull();
-        assertThat(status("/api/message/nonsense")).isEqualTo(400);
-        assertThat(status("/api/profile/nonsense")).isEqualTo(400);
+        assertThat(api.status("/api/message/" + ApiClient.encode(unknown))).isEqualTo(404);
+        assertThat(api.get("/api/thread/" + ApiClient.encode(unknown)).get("root")).isNull();
+        assertThat(api.status("/api/message/nonsense")).isEqualTo(400);
+        assertThat(api.status("/api/profile/nonsense")).isEqualTo(400);
     }
 
     @Test
     void eventsStreamNewMessagesRenderedAndMarkedForHome() throws Exception {
         BlockingQueue<String> frames = openEvents();
-        String key = publish(post("live <script>window.pwned=1</script>"));
+        String key = api.publish(post("live <script>window.pwned=1</script>"));
         String frame = frames.poll(30, TimeUnit.SECONDS);
         assertThat(frame).as("an event within 30 s").isNotNull();
         Map<String, Object> event = Json.parseObject(frame);
@@ -215,7 +211,7 @@ class WebApiIT {
 
     /** Opens /api/events and collects its data lines; the stream closes with the server. */
     private BlockingQueue<String> openEvents() throws Exception {
-        HttpResponse<InputStream> events = http.send(HttpRequest.newBuilder(URI.create(base + "/api/events")).build(),
+        HttpResponse<InputStream> events = api.http().send(HttpRequest.newBuilder(URI.create(base + "/api/events")).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         assertThat(events.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
         return EventFrames.of(events.body());
@@ -230,8 +226,8 @@ class WebApiIT {
         assertThat(raw(port, "GET /api/timeline/home HTTP/1.1", "Host: localhost:" + port, "Origin: http://localhost:" + port))
                 .startsWith("HTTP/1.1 200");
         Map<String, Object> follow = Map.of("contact", BOB.id().toString(), "following", true);
-        assertThat(post("/api/contacts", follow, null).statusCode()).isEqualTo(401);
-        assertThat(post("/api/publish", Map.of("content", post("forged")), "wrong").statusCode()).isEqualTo(401);
+        assertThat(api.post("/api/contacts", follow, null).statusCode()).isEqualTo(401);
+        assertThat(api.post("/api/publish", Map.of("content", post("forged")), "wrong").statusCode()).isEqualTo(401);
         for (String path : List.of("//api/publish", "/./api/publish", "/x/../api/publish", "/%61pi/publish")) {
             assertThat(raw(port, "POST " + path + " HTTP/1.1", "Host: 127.0.0.1:" + port, "Content-Length: 0"))
                     .as("the router would take %s for /api/publish", path).startsWith("HTTP/1.1 401");
@@ -241,41 +237,9 @@ class WebApiIT {
 
     // ------------------------------------------------------------------ helpers
 
-    private String publish(Map<String, Object> content) throws Exception {
-        HttpResponse<String> response = post("/api/publish", Map.of("content", content), token());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return (String) Json.parseObject(response.body()).get("key");
-    }
-
-    private HttpResponse<String> post(String path, Map<String, Object> body, String token) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(CanonicalJson.compact(body)));
-        if (token != null) request.header(HttpApi.TOKEN_HEADER, token);
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private Map<String, Object> get(String path) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
-        return Json.parseObject(response.body());
-    }
-
-    private int status(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-    }
-
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> messages(Map<String, Object> page) {
         return (List<Map<String, Object>>) page.get("messages");
-    }
-
-    private String token() throws Exception {
-        return Files.readString(data.resolve("api-token")).strip();
-    }
-
-    private static String encode(String id) {
-        return URLEncoder.encode(id, StandardCharsets.UTF_8);
     }
 
     private static Map<String, Object> post(String text) {

@@ -4,15 +4,7 @@ import org.conch.feed.BlobId;
 import org.conch.feed.FeedId;
 import org.conch.feed.Identity;
 import org.conch.feed.store.StoredMessage;
-import org.conch.server.BlockedEventLoops;
-import org.conch.server.ConchServer;
-import org.conch.server.config.ServerConfig;
-import org.conch.server.config.DataDirectory;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -27,42 +19,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The web client's own controls in a real browser (Debian's Chromium via playwright-core), against a
  * conch with no peers (its event loops under the blocked-loop check): navigation that outruns a slow
- * view, the contact buttons of a profile, and setting one's picture.
+ * view, the contact buttons of a profile, setting one's picture, and subscribing to a tag.
  */
-class WebClientControlsIT {
-    @RegisterExtension
-    final BlockedEventLoops loops = new BlockedEventLoops();
-
-    @TempDir
-    Path work;
-
-    private ConchServer conch;
-    private Browser browser;
-    private String base;
-
-    @BeforeEach
-    void start() throws Exception {
-        Path data = work.resolve("conch");
-        Identity.generate().save(data.resolve("secret"));
-        conch = loops.start(ServerConfig.load(data, Map.of(),
-                Map.of("host", "127.0.0.1", "port", "0", "http-port", "0", "lan", "false")), new DataDirectory(data));
-        browser = Browser.start(work.resolve("browser.log"));
-        base = "http://127.0.0.1:" + conch.httpPort() + "/";
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (browser != null) browser.close();
-        if (conch != null) conch.close();
-    }
-
+class WebClientControlsIT extends BrowserTestBase {
     /**
      * The user opens Peers, then a thread, then Public before either has loaded (their requests held back
      * in the page): Public stays on screen, and the Peers view's refresh timer does not outlive it.
      */
     @Test
     void aSlowViewNeitherPaintsOverANewerOneNorKeepsItsTimer() throws Exception {
-        browser.open(base + "#/home");
+        browser.open(page + "#/home");
         browser.waitFor("main[data-route='#/home'] h1", "Home");
         browser.eval("""
                 (() => {
@@ -95,7 +61,7 @@ class WebClientControlsIT {
     @Test
     void theContactButtonsOfAProfilePublishWhatTheySay() throws Exception {
         FeedId other = Identity.generate().id();
-        browser.open(base + "#/profile/" + URLEncoder.encode(other.toString(), StandardCharsets.UTF_8));
+        browser.open(page + "#/profile/" + URLEncoder.encode(other.toString(), StandardCharsets.UTF_8));
 
         press("Follow", "Unfollow");
         assertThat(latestContact()).containsEntry("contact", other.toString()).containsEntry("following", true);
@@ -110,6 +76,30 @@ class WebClientControlsIT {
         assertThat(browser.problems().get("pageErrors")).isEmpty();
     }
 
+    /**
+     * Subscribe on a tag's page puts the tag's posts on Home, though their author is not followed: those stored
+     * already, and a new one live while Home is open.
+     */
+    @Test
+    void subscribingToATagPutsItsPostsOnHome() throws Exception {
+        Identity stranger = Identity.generate();
+        conch.store().publish(stranger, Map.of("type", "post", "text", "sowing beans #gardening"), org.conch.feed.SignCap.NONE);
+        conch.store().publish(stranger, Map.of("type", "post", "text", "not tagged"), org.conch.feed.SignCap.NONE);
+        browser.open(page + "#/home");
+        browser.waitFor("main[data-route='#/home'] .empty", "Nothing here yet");
+
+        browser.open(page + "?tag#/tag/gardening");
+        browser.click("main .actions button", "Subscribe");
+        browser.waitFor("main .actions button[aria-pressed='true']", "Unsubscribe");
+        browser.click("nav a", "Home");
+        browser.waitFor("main[data-route='#/home'] article.message", "sowing beans");
+        conch.store().publish(stranger, Map.of("type", "post", "text", "weeding, live", "channel", "gardening"), org.conch.feed.SignCap.NONE);
+        browser.waitFor("main[data-route='#/home'] article.message", "weeding, live");
+        assertThat(browser.texts("main[data-route='#/home'] article.message .markdown"))
+                .noneMatch(text -> text.contains("not tagged"));
+        assertThat(browser.problems().get("pageErrors")).isEmpty();
+    }
+
     /** Set your picture stores the picked file as a blob and names it in an about message; the profile shows it. */
     @Test
     void setYourPictureStoresTheImageAndShowsItOnTheProfile() throws Exception {
@@ -118,7 +108,7 @@ class WebClientControlsIT {
         Files.write(file, picture);
         String pictureId = BlobId.of(MessageDigest.getInstance("SHA-256").digest(picture)).toString();
 
-        browser.open(base + "#/profile/me");
+        browser.open(page + "#/profile/me");
         browser.waitFor("main[data-route='#/profile/me'] label", "Set your picture");
         browser.setFile("#own-image", file);
         // Once the about message is published the profile is drawn again, with the picture.

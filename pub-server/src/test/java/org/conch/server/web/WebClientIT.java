@@ -1,16 +1,12 @@
 package org.conch.server.web;
 
 import org.conch.feed.FeedId;
-import org.conch.server.BlockedEventLoops;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.conch.server.ConchServer;
 import org.conch.testing.Await;
 import org.conch.testing.RealPeer;
 import org.conch.testing.RealPeer.Stack;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -27,34 +23,22 @@ import static org.assertj.core.api.Assertions.assertThat;
  * name, a post and a reply written in the page reach it, a post it publishes appears without a
  * reload, and a hostile post renders inert.
  */
-class WebClientIT {
-    @RegisterExtension
-    final BlockedEventLoops loops = new BlockedEventLoops();
-
+class WebClientIT extends BrowserTestBase {
     private static final long REPLICATION_MS = 60_000;
     private static final String HOSTILE = "hostile: <script>window.pwned = 'script'</script> "
             + "[click me](javascript:window.pwned='link') <img src=x onerror=\"window.pwned='img'\"> "
             + "![pic](javascript:window.pwned='image') [data](data:text/html,<script>alert(1)</script>) "
             + "<a href=\"JaVaScRiPt:alert(1)\">raw link</a>";
 
-    @TempDir
-    Path work;
-
     private RealPeer peer;
-    private ConchServer conch;
-    private Browser browser;
 
     @BeforeEach
     void start() throws Exception {
         peer = RealPeer.start(Stack.CLASSIC, work.resolve("peer"));
-        conch = loops.startOnLoopback(work.resolve("conch"));
-        browser = Browser.start(work.resolve("browser.log"));
     }
 
     @AfterEach
     void stop() throws Exception {
-        if (browser != null) browser.close();
-        if (conch != null) conch.close();
         if (peer != null) peer.close();
     }
 
@@ -83,7 +67,6 @@ class WebClientIT {
                     () -> conch.blobStore().has(org.conch.feed.BlobId.parse(blob)));
         }
 
-        String page = "http://127.0.0.1:" + conch.httpPort() + "/";
         browser.open(page + "#/home");
         browser.waitFor("article.message", "a drawing:");
         String loaded = "[...document.querySelectorAll('%s')].filter(i => i.complete && i.naturalWidth === 8).length";
@@ -153,7 +136,6 @@ class WebClientIT {
 
         // Joining through the page: the real peer acts as a pub and gives out an invite; accepting it makes
         // conch follow the pub and stay connected, and the pub follow conch.
-        String page = "http://127.0.0.1:" + conch.httpPort() + "/";
         browser.open(page + "#/invite");
         browser.fill("#invite-code", peer.createInvite(1));
         browser.click("form.invite button[type=submit]", null);

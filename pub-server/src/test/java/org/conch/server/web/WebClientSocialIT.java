@@ -1,23 +1,14 @@
 package org.conch.server.web;
 
-import org.conch.feed.Identity;
 import org.conch.feed.Message;
 import org.conch.feed.ref.MultiserverAddress;
 import org.conch.feed.store.StoredMessage;
-import org.conch.server.BlockedEventLoops;
-import org.conch.server.ConchServer;
-import org.conch.server.config.DataDirectory;
-import org.conch.server.config.ServerConfig;
 import org.conch.testing.Await;
 import org.conch.testing.RealPeer;
 import org.conch.testing.RealPeer.Stack;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
@@ -31,34 +22,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * phone-sized page) with the messages of real peers: a Manyverse-stack peer's emoji like, warned post and hashtag
  * post; an ssb-server peer's reply and mention, which reach the Activity page and its unread count live.
  */
-class WebClientSocialIT {
-    @RegisterExtension
-    final BlockedEventLoops loops = new BlockedEventLoops();
-
+class WebClientSocialIT extends BrowserTestBase {
     private static final long REPLICATION_MS = 60_000;
 
-    @TempDir
-    Path work;
-
     private RealPeer peer;
-    private ConchServer conch;
-    private Browser browser;
-    private String page;
-
-    @BeforeEach
-    void start() throws Exception {
-        Path data = work.resolve("conch");
-        Identity.generate().save(data.resolve("secret"));
-        conch = loops.start(ServerConfig.load(data, Map.of(),
-                Map.of("host", "127.0.0.1", "port", "0", "http-port", "0", "lan", "false")), new DataDirectory(data));
-        browser = Browser.start(work.resolve("browser.log"));
-        page = "http://127.0.0.1:" + conch.httpPort() + "/";
-    }
 
     @AfterEach
     void stop() throws Exception {
-        if (browser != null) browser.close();
-        if (conch != null) conch.close();
         if (peer != null) peer.close();
     }
 
