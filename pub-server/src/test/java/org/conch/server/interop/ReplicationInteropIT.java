@@ -214,7 +214,11 @@ class ReplicationInteropIT {
                 String conchAddress = (String) Json.parseObject(server.inputReader(StandardCharsets.UTF_8).readLine()).get("address");
                 awaitFeedStopped(conch, httpPort, server, forkedFeed);
                 conch.waitUntilConchHas(httpPort, server, holder.id(), holder.latest(holder.id()));
-                // the receiver dials conch as it would a pub; the holder's next post travels live through conch
+                // The receiver dials conch as it would a pub, once conch holds the holder's feed: ssb-ebt 5 (ssb-server 16)
+                // asks a peer for a feed it comes to follow only when that peer's clock for it differs from its own, so
+                // one that conch held none of when they connected would wait for the next connection (with ssb-server 16 in
+                // conch's place too).
+                // The holder's next post then travels live through conch.
                 receiver.connect(conchAddress);
                 receiver.waitFor(forkedFeed, 3, 60_000);
                 holder.publishPost("published after conch refused the fork");
