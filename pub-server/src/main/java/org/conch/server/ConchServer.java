@@ -63,6 +63,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -72,6 +73,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -85,8 +87,6 @@ import java.util.function.Supplier;
  */
 public final class ConchServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConchServer.class);
-    private static final long FIRST_RETRY_MS = 1_000;
-    private static final long MAX_RETRY_MS = 60_000;
     private static final long START_TIMEOUT_SECONDS = 30;
     private static final long CLOSE_TIMEOUT_SECONDS = 10;
     private static final long METRICS_REFRESH_MS = 5_000;
@@ -503,15 +503,16 @@ public final class ConchServer implements AutoCloseable {
     }
 
     /**
-     * Dials {@code peer} and keeps dialling it whenever it fails or drops, with doubling delays up to a minute.
-     * The returned future is the first attempt's outcome.
+     * Dials {@code peer} and keeps dialling it whenever it fails or drops, waiting as {@link RedialPolicy} says
+     * (doubling up to a minute, a second again after a connection that lasted). The returned future is the first
+     * attempt's outcome.
      */
     public Future<PeerConnection> keepConnected(MultiserverAddress peer) {
         if (!keptConnected.add(peer.toString())) {
             return connectOnce(peer); // a redial loop runs already: one more attempt now, not a second loop
         }
         Promise<PeerConnection> first = Promise.promise();
-        dial(peer, FIRST_RETRY_MS, first);
+        dial(peer, new RedialPolicy(() -> ThreadLocalRandom.current().nextDouble()), first);
         return first.future();
     }
 
@@ -520,20 +521,25 @@ public final class ConchServer implements AutoCloseable {
         return node.connect(peer).onSuccess(connection -> LogEvents.peer(LOG.atInfo(), peer).log("connected to {}", peer));
     }
 
-    private void dial(MultiserverAddress peer, long retryMs, Promise<PeerConnection> first) {
+    private void dial(MultiserverAddress peer, RedialPolicy redial, Promise<PeerConnection> first) {
         if (closing) return;
         node.connect(peer).onComplete(result -> {
             if (first != null) first.handle(result);
             if (closing) return;
             if (result.succeeded()) {
                 LogEvents.peer(LOG.atInfo(), peer).log("connected to {}", peer);
+                long openedAt = System.nanoTime();
                 result.result().closeFuture().onComplete(closed -> {
-                    if (!closing) vertx.setTimer(FIRST_RETRY_MS, t -> dial(peer, FIRST_RETRY_MS, null));
+                    if (closing) return;
+                    Duration wait = redial.afterDisconnect(Duration.ofNanos(System.nanoTime() - openedAt));
+                    LogEvents.peer(LOG.atInfo(), peer).log("connection to {} closed; redialling in {} ms", peer, wait.toMillis());
+                    vertx.setTimer(Math.max(1, wait.toMillis()), t -> dial(peer, redial, null));
                 });
             } else {
+                Duration wait = redial.afterFailedDial();
                 LogEvents.peer(LOG.atInfo(), peer).addKeyValue("reason", result.cause().getMessage())
-                        .log("could not connect to {}: {}; retrying in {} s", peer, result.cause().getMessage(), retryMs / 1000);
-                vertx.setTimer(retryMs, t -> dial(peer, Math.min(MAX_RETRY_MS, retryMs * 2), null));
+                        .log("could not connect to {}: {}; retrying in {} ms", peer, result.cause().getMessage(), wait.toMillis());
+                vertx.setTimer(Math.max(1, wait.toMillis()), t -> dial(peer, redial, null));
             }
         });
     }

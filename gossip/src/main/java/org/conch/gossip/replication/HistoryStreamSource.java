@@ -228,12 +228,21 @@ final class HistoryStreamSource implements StreamListener {
         }
     }
 
+    /**
+     * Nothing in progress: no page being read, none waiting to be written; waiting for the transport to drain
+     * counts as idle (only the peer can end it), and so does a live stream waiting for appends.
+     */
+    boolean idle() {
+        return closed || !reading && (waitingDrain || page == null);
+    }
+
     void close() {
         if (closed) {
             return;
         }
         closed = true;
         page = null;
+        peer.ended(this);
         if (registered) {
             peer.unregisterLive(this);
             registered = false;

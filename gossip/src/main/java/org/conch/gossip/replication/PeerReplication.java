@@ -57,6 +57,8 @@ public final class PeerReplication {
     private final Map<FeedId, FeedProgress> progress = new HashMap<>();
     private final Set<FeedId> loggedRejections = new HashSet<>();
     private final Map<FeedId, List<HistoryStreamSource>> liveSources = new HashMap<>();
+    /** The history streams this peer asked for that have not ended, live or not. */
+    private final Set<HistoryStreamSource> served = new HashSet<>();
     private final ConcurrentLinkedQueue<StoredMessage> appended = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean appendedScheduled = new AtomicBoolean();
     private volatile boolean closed;
@@ -132,12 +134,13 @@ public final class PeerReplication {
 
     /**
      * Nothing in progress on this connection: no received message waiting for validation or storage, no
-     * stored message waiting to be offered to the peer, the EBT session idle. Connection thread; with the
-     * connection's executor empty it means only a new packet or append can start work again.
+     * stored message waiting to be offered to the peer, the EBT session and every history stream served idle.
+     * Connection thread; with the connection's executor empty it means only a new packet or append can start
+     * work again.
      */
     boolean idle() {
         return closed || ingest.backlog() == 0 && appended.isEmpty() && !appendedScheduled.get()
-                && (ebt == null || ebt.idle());
+                && (ebt == null || ebt.idle()) && served.stream().allMatch(HistoryStreamSource::idle);
     }
 
     FeedProgress progress(FeedId feed) {
@@ -288,8 +291,14 @@ public final class PeerReplication {
         if (!dialled && ebt == null && legacy == null && begun) {
             startLegacy(); // a peer without EBT: replicate its way
         }
+        served.add(source);
         source.start();
         return source;
+    }
+
+    /** A history stream served ended or was closed. */
+    void ended(HistoryStreamSource source) {
+        served.remove(source);
     }
 
     void registerLive(HistoryStreamSource source) {
@@ -422,10 +431,8 @@ public final class PeerReplication {
                 legacy.stop();
                 legacy = null;
             }
-            for (List<HistoryStreamSource> sources : new ArrayList<>(liveSources.values())) {
-                for (HistoryStreamSource source : new ArrayList<>(sources)) {
-                    source.close();
-                }
+            for (HistoryStreamSource source : new ArrayList<>(served)) {
+                source.close();
             }
             liveSources.clear();
             appended.clear();

@@ -1,7 +1,6 @@
 package org.conch.gossip.replication;
 
 import org.conch.gossip.muxrpc.Caller;
-import org.conch.testing.Await;
 
 /** A {@link Wire} between two nodes with replication attached on both ends; A dialled B. */
 final class Connection implements AutoCloseable {
@@ -41,13 +40,7 @@ final class Connection implements AutoCloseable {
      * After this, a message that has not arrived was never sent: the way to check that nothing arrived.
      */
     void awaitQuiet() {
-        Await.until("the connection to go quiet", () -> {
-            long before = wire.a.call(() -> atDialler.idle() ? wire.a.finishedIfNothingQueued() : -1);
-            boolean dialledQuiet = wire.b.call(() -> atDialled.idle() && wire.b.finishedIfNothingQueued() >= 0);
-            long after = wire.a.call(() -> atDialler.idle() ? wire.a.finishedIfNothingQueued() : -1);
-            // the only task the dialler's thread ran in between is the first check
-            return before >= 0 && dialledQuiet && after == before + 1;
-        });
+        wire.awaitQuiet(() -> atDialler.idle(), () -> atDialled.idle());
     }
 
     ReplicationStatus.Peer statusAtDialler() {

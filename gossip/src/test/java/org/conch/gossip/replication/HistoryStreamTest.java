@@ -47,6 +47,11 @@ class HistoryStreamTest {
         server.close();
     }
 
+    /** Waits until the server has nothing in progress and nothing is on its way: what has not arrived was not sent. */
+    private void awaitQuiet() {
+        wire.awaitQuiet(() -> true, () -> attached.idle());
+    }
+
     private Collector call(Object... args) {
         Collector collector = new Collector();
         wire.a.run(() -> wire.a.session.source("createHistoryStream", List.of(args), collector));
@@ -141,10 +146,11 @@ class HistoryStreamTest {
         onlyNew.awaitItems(2);
         assertThat(sequences(live.items)).containsExactly(9.0, 10.0, 11.0, 12.0);
         assertThat(onlyNew.items).containsExactly(eleven.value(), twelve.value());
-        assertThat(live.ended).isFalse();
+        awaitQuiet();
+        assertThat(live.ended).as("a live stream, caught up").isFalse();
+        assertThat(onlyNew.ended).isFalse();
 
-        // the client ends its stream: the server stops and forgets it
-        wire.a.run(() -> { });
+        // a live stream with a limit ends once it has written that many
         Substream[] stream = new Substream[1];
         Collector limited = new Collector();
         wire.a.run(() -> stream[0] = wire.a.session.source("createHistoryStream",
@@ -186,7 +192,7 @@ class HistoryStreamTest {
         Collector collector = call(options("id", carol.id().toString(), "keys", false));
         // nothing is written while the server's queue is full
         Await.until("the request to be served", () -> server.service.peer(wire.b.session) != null);
-        wire.b.run(() -> { });
+        awaitQuiet();
         assertThat(collector.items).isEmpty();
         wire.b.drain();
         collector.awaitEnd();

@@ -7,6 +7,7 @@ import org.conch.gossip.muxrpc.PacketCodec;
 import org.conch.gossip.muxrpc.PacketDecoder;
 import org.conch.gossip.muxrpc.PacketSink;
 import org.conch.gossip.muxrpc.RpcSession;
+import org.conch.testing.Await;
 
 import java.util.ArrayDeque;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * Two muxrpc sessions joined in memory like two event loops over a socket: each end has its own
@@ -125,6 +127,21 @@ final class Wire implements AutoCloseable {
         b.peer = a;
         a.session = new RpcSession(registryA, callerSeenByA, a, RpcSession.Options.defaults().withDispatcher(a.thread));
         b.session = new RpcSession(registryB, callerSeenByB, b, RpcSession.Options.defaults().withDispatcher(b.thread));
+    }
+
+    /**
+     * Waits until the wire has gone quiet: neither end's thread has work queued, both ends report nothing in
+     * progress ({@code idleAtA} and {@code idleAtB} run on A's and B's thread), and nothing ran on A's thread while
+     * B was checked. After this, what has not arrived was never sent: the way to check that nothing arrived.
+     */
+    void awaitQuiet(BooleanSupplier idleAtA, BooleanSupplier idleAtB) {
+        Await.until("the connection to go quiet", () -> {
+            long before = a.call(() -> idleAtA.getAsBoolean() ? a.finishedIfNothingQueued() : -1);
+            boolean quietAtB = b.call(() -> idleAtB.getAsBoolean() && b.finishedIfNothingQueued() >= 0);
+            long after = a.call(() -> idleAtA.getAsBoolean() ? a.finishedIfNothingQueued() : -1);
+            // the only task A's thread ran in between is the first check
+            return before >= 0 && quietAtB && after == before + 1;
+        });
     }
 
     /** Closes both sessions (as a dropped connection does) and stops the threads. */

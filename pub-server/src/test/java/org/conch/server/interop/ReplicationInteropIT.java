@@ -3,6 +3,11 @@ package org.conch.server.interop;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.conch.feed.FeedId;
+import org.conch.feed.FeedState;
+import org.conch.feed.Identity;
+import org.conch.feed.Message;
+import org.conch.feed.MessageSigner;
+import org.conch.feed.SignCap;
 import org.conch.feed.json.CanonicalJson;
 import org.conch.feed.json.Json;
 import org.conch.feed.store.H2FeedStore;
@@ -116,12 +121,7 @@ class ReplicationInteropIT {
             for (int i = 1; i <= 6; i++) peer.publishPost("the peer's own #" + i);
             Path data = work.resolve("conch");
             ConchProcess conch = new ConchProcess(work);
-            conch.run("--data", data.toString(), "init");
-            Path firstTwo = work.resolve("first-two.jsonl");
-            List<String> values = new ArrayList<>();
-            for (Map<String, Object> value : peer.feed(peer.id()).subList(0, 2)) values.add(CanonicalJson.compact(value));
-            Files.write(firstTwo, values);
-            conch.run("--data", data.toString(), "import", firstTwo.toString());
+            initHolding(conch, data, peer.feed(peer.id()).subList(0, 2));
             String forkedKey;
             try (H2FeedStore store = H2FeedStore.open(data.resolve("store"))) {
                 org.conch.feed.Identity peersKey = org.conch.feed.Identity.load(work.resolve("peer").resolve("ssb").resolve("secret"));
@@ -172,7 +172,93 @@ class ReplicationInteropIT {
         }
     }
 
-    /** Waits until conch's status shows the feed's replication with the (only) peer stopped; returns that feed entry. */
+    /**
+     * Three parties, two stacks: a real peer (the holder) has a feed that forks from the one conch holds, and conch sits
+     * between it and a real peer of the other stack (the receiver), which follows conch and nobody else. The feed is a
+     * third identity's: conch holds its 1-2 and a message 3 of one version, the holder 1-5 with another 3. Conch asks
+     * the holder for what follows its own 3 and must refuse the holder's 4-5 (they chain to the other 3), so it never
+     * passes on any of the holder's 3-5, while the holder's own feed, and the forked feed as far as conch holds it,
+     * reach the receiver: two hops from it, through conch's follows alone (the holder and the receiver never connect).
+     */
+    @ParameterizedTest(name = "{0} -> conch -> {1}")
+    @CsvSource({"CLASSIC, MANYVERSE", "MANYVERSE, CLASSIC"})
+    void aForkHeldByARealPeerIsNotRelayedToAPeerOfTheOtherStackWhileTheHonestFeedsAre(Stack holderStack, Stack receiverStack)
+            throws Exception {
+        Identity third = Identity.generate();
+        List<Message> holdersVersion = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            FeedState previous = i == 1 ? null : FeedState.of(holdersVersion.get(i - 2));
+            holdersVersion.add(MessageSigner.sign(third, previous, post("#" + i), i, SignCap.NONE));
+        }
+        Message conchsThird = MessageSigner.sign(third, FeedState.of(holdersVersion.get(1)), post("another #3"), 3.5, SignCap.NONE);
+        List<Message> conchsVersion = List.of(holdersVersion.get(0), holdersVersion.get(1), conchsThird);
+        String forkedFeed = third.id().toString();
+        try (RealPeer holder = RealPeer.start(holderStack, work.resolve("holder"));
+             RealPeer receiver = RealPeer.start(receiverStack, work.resolve("receiver"))) {
+            for (Message message : holdersVersion) holder.call("add", Map.of("msg", message.value()));
+            holder.follow(forkedFeed);
+            for (int i = 1; i <= 3; i++) holder.publishPost("the holder's own #" + i);
+
+            Path data = work.resolve("conch");
+            ConchProcess conch = new ConchProcess(work);
+            initHolding(conch, data, conchsVersion.stream().map(Message::value).toList());
+            conch.run("--data", data.toString(), "follow", holder.id());
+            conch.run("--data", data.toString(), "follow", forkedFeed);
+            receiver.follow(conch.run("--data", data.toString(), "whoami").trim());
+
+            int httpPort = RealPeer.freePort();
+            Process server = conch.startServer(List.of("--data", data.toString(), "--json", "serve", "--host", "127.0.0.1",
+                    "--port", String.valueOf(RealPeer.freePort()), "--http-port", String.valueOf(httpPort),
+                    "--connect", holder.address()));
+            try {
+                String conchAddress = (String) Json.parseObject(server.inputReader(StandardCharsets.UTF_8).readLine()).get("address");
+                awaitFeedStopped(conch, httpPort, server, forkedFeed);
+                conch.waitUntilConchHas(httpPort, server, holder.id(), holder.latest(holder.id()));
+                // The receiver dials conch as it would a pub, once conch holds the holder's feed: ssb-ebt 5 (ssb-server 16)
+                // asks a peer for a feed it comes to follow only when that peer's clock for it differs from its own, so
+                // one that conch held none of when they connected would wait for the next connection (with ssb-server 16 in
+                // conch's place too).
+                // The holder's next post then travels live through conch.
+                receiver.connect(conchAddress);
+                receiver.waitFor(forkedFeed, 3, 60_000);
+                holder.publishPost("published after conch refused the fork");
+                long holdersLatest = holder.latest(holder.id());
+                receiver.waitFor(holder.id(), holdersLatest, 60_000);
+                assertThat(receiver.keys(holder.id())).as("the holder's own feed, passed on by conch")
+                        .isEqualTo(holder.keys(holder.id()));
+                assertThat(receiver.keys(forkedFeed)).as("the forked feed as conch holds it, none of the holder's 3-5")
+                        .containsExactlyElementsOf(keys(conchsVersion));
+                assertThat(new ArrayList<Object>((List<?>) receiver.call("peers", Map.of()))).as("the receiver's connections")
+                        .doesNotContain(holder.id());
+            } finally {
+                ConchProcess.stop(server);
+            }
+            try (H2FeedStore store = H2FeedStore.open(data.resolve("store"))) {
+                List<String> held = new ArrayList<>();
+                store.forEachInFeed(third.id(), 1, 0, stored -> held.add(stored.message().key().toString()));
+                assertThat(held).as("what conch could pass on: its own version").containsExactlyElementsOf(keys(conchsVersion));
+                // conch asks for the feed after its own 3, so the first of the holder's it sees is 4
+                assertThat(store.forks(third.id())).extracting(fork -> fork.key().toString()).as("the holder's 4, refused as a fork")
+                        .contains(holdersVersion.get(3).key().toString());
+            }
+        }
+    }
+
+    /** Makes conch's data directory {@code data} and imports {@code values} (message values) into it. */
+    private void initHolding(ConchProcess conch, Path data, List<Map<String, Object>> values) throws Exception {
+        conch.run("--data", data.toString(), "init");
+        Path file = work.resolve("imported.jsonl");
+        List<String> lines = new ArrayList<>();
+        for (Map<String, Object> value : values) lines.add(CanonicalJson.compact(value));
+        Files.write(file, lines);
+        conch.run("--data", data.toString(), "import", file.toString());
+    }
+
+    private static List<String> keys(List<Message> messages) {
+        return messages.stream().map(message -> message.key().toString()).toList();
+    }
+
+    /** Waits until conch's status shows the feed's replication with a peer stopped; returns that feed entry. */
     private static Map<?, ?> awaitFeedStopped(ConchProcess conch, int httpPort, Process server, String feed) {
         HttpClient http = HttpClient.newHttpClient();
         URI uri = URI.create("http://127.0.0.1:" + httpPort + "/api/status");
