@@ -5,12 +5,10 @@ import org.conch.feed.Identity;
 import org.conch.feed.Message;
 import org.conch.feed.MessageId;
 import org.conch.feed.SignCap;
-import org.conch.feed.json.CanonicalJson;
 import org.conch.feed.json.Json;
 import org.conch.feed.privatebox.PrivateContent;
 import org.conch.server.BlockedEventLoops;
 import org.conch.server.ConchServer;
-import org.conch.server.http.HttpApi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,15 +16,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.InputStream;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,14 +45,13 @@ class PrivateApiIT {
 
     private ConchServer server;
     private FeedId self;
-    private String base;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private ApiClient api;
 
     @BeforeEach
     void start() throws Exception {
         server = loops.startOnLoopback(data);
         self = server.identity().id();
-        base = "http://127.0.0.1:" + server.httpPort();
+        api = new ApiClient(server, data);
         server.store().publish(BOB, Map.of("type", "about", "about", BOB.id().toString(), "name", "Bob"), SignCap.NONE);
     }
 
@@ -83,7 +74,7 @@ class PrivateApiIT {
         Message notForUs = fromBob("between bob and carol", List.of(BOB.id(), CAROL.id()));
         server.privateIndex().indexed().get(30, TimeUnit.SECONDS);
 
-        Map<String, Object> list = get("/api/private");
+        Map<String, Object> list = api.getWithToken("/api/private");
         assertThat(list.get("unread")).isEqualTo(1.0);
         List<Map<String, Object>> conversations = list(list, "conversations");
         assertThat(conversations).singleElement().satisfies(conversation -> {
@@ -91,21 +82,21 @@ class PrivateApiIT {
             assertThat(list(conversation, "participants")).extracting(p -> p.get("name")).contains("Bob");
             assertThat(conversation.get("unread")).isEqualTo(1.0);
         });
-        Map<String, Object> opened = get("/api/private/" + encode(hello.key().toString()));
+        Map<String, Object> opened = api.getWithToken("/api/private/" + ApiClient.encode(hello.key().toString()));
         Map<String, Object> first = list(opened, "messages").get(0);
         assertThat(first).containsEntry("private", true).containsEntry("read", false).containsEntry("name", "Bob");
         assertThat(first.get("html")).asString().contains("<strong>just you</strong>");
-        assertThat(status("/api/private", null)).as("private reads need the token").isEqualTo(401);
-        assertThat(status("/api/private/" + encode(notForUs.key().toString()), token())).isEqualTo(404);
-        for (String timeline : List.of("/api/timeline/public?kind=all", "/api/timeline/home?kind=all", "/api/profile/" + encode(BOB.id().toString()) + "?kind=all")) {
-            assertThat(http.send(HttpRequest.newBuilder(URI.create(base + timeline)).build(), HttpResponse.BodyHandlers.ofString()).body())
+        assertThat(api.status("/api/private", null)).as("private reads need the token").isEqualTo(401);
+        assertThat(api.status("/api/private/" + ApiClient.encode(notForUs.key().toString()), api.token())).isEqualTo(404);
+        for (String timeline : List.of("/api/timeline/public?kind=all", "/api/timeline/home?kind=all", "/api/profile/" + ApiClient.encode(BOB.id().toString()) + "?kind=all")) {
+            assertThat(api.body(timeline))
                     .as(timeline).doesNotContain("\"key\":\"" + hello.key()).doesNotContain("\"key\":\"" + notForUs.key())
                     .doesNotContain(".box\"");
         }
 
         // A reply names only the root: it inherits the conversation's recipients and is boxed before signing.
         Map<String, Object> reply = Map.of("type", "post", "text", "hello bob", "root", hello.key().toString(), "branch", hello.key().toString());
-        HttpResponse<String> published = post("/api/publish", Map.of("content", reply));
+        HttpResponse<String> published= api.postWithToken("/api/publish", Map.of("content", reply));
         assertThat(published.statusCode()).as(published.body()).isEqualTo(200);
         Object boxed = ((Map<?, ?>) Json.parseObject(published.body()).get("value")).get("content");
         assertThat(boxed).asString().endsWith(".box");
@@ -113,26 +104,25 @@ class PrivateApiIT {
                 assertThat(((Map<?, ?>) content).get("recps")).isEqualTo(List.of(BOB.id().toString(), self.toString())));
         assertThat(PrivateContent.unbox((String) boxed, CAROL)).isEmpty();
         server.privateIndex().indexed().get(30, TimeUnit.SECONDS);
-        assertThat(list(get("/api/private/" + encode(hello.key().toString())), "messages"))
+        assertThat(list(api.getWithToken("/api/private/" + ApiClient.encode(hello.key().toString())), "messages"))
                 .extracting(m -> (Object) ((Map<?, ?>) ((Map<?, ?>) m.get("value")).get("content")).get("text"))
                 .containsExactly("hello, **just you**", "hello bob");
 
         List<String> eight = IntStream.range(0, 8).mapToObj(i -> Identity.generate().id().toString()).toList();
-        HttpResponse<String> tooMany = post("/api/publish", Map.of("content", Map.of("type", "post", "text", "x", "recps", eight)));
+        HttpResponse<String> tooMany= api.postWithToken("/api/publish", Map.of("content", Map.of("type", "post", "text", "x", "recps", eight)));
         assertThat(tooMany.statusCode()).isEqualTo(400);
         assertThat(tooMany.body()).contains("at most 7");
 
-        HttpResponse<String> read = post("/api/private/read", Map.of("root", hello.key().toString()));
+        HttpResponse<String> read= api.postWithToken("/api/private/read", Map.of("root", hello.key().toString()));
         assertThat(Json.parseObject(read.body())).containsEntry("marked", 1.0).containsEntry("unread", 0.0);
-        assertThat(get("/api/private").get("unread")).isEqualTo(0.0);
+        assertThat(api.getWithToken("/api/private").get("unread")).isEqualTo(0.0);
     }
 
     @Test
     void aNewPrivateMessageIsAnEventForTheLocalClientOnlyAndNotOnThePublicStream() throws Exception {
-        BlockingQueue<String> privateEvents = events("/api/private/events?token=" + encode(token()));
-        BlockingQueue<String> publicEvents = events("/api/events");
-        assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/api/private/events")).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode()).as("no token, no private events").isEqualTo(401);
+        BlockingQueue<String> privateEvents = api.events("/api/private/events?token=" + ApiClient.encode(api.token()));
+        BlockingQueue<String> publicEvents = api.events("/api/events");
+        assertThat(api.status("/api/private/events")).as("no token, no private events").isEqualTo(401);
 
         Message hello = fromBob("psst", List.of(BOB.id(), self));
         server.store().publish(BOB, Map.of("type", "post", "text", "in public"), SignCap.NONE);
@@ -177,42 +167,8 @@ class PrivateApiIT {
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    private BlockingQueue<String> events(String path) throws Exception {
-        HttpResponse<InputStream> events = http.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
-                HttpResponse.BodyHandlers.ofInputStream());
-        assertThat(events.statusCode()).isEqualTo(200);
-        return EventFrames.of(events.body());
-    }
-
-    private HttpResponse<String> post(String path, Map<String, Object> body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(base + path))
-                .header("Content-Type", "application/json").header(HttpApi.TOKEN_HEADER, token())
-                .POST(HttpRequest.BodyPublishers.ofString(CanonicalJson.compact(body))).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private Map<String, Object> get(String path) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path))
-                .header(HttpApi.TOKEN_HEADER, token()).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
-        return Json.parseObject(response.body());
-    }
-
-    private int status(String path, String token) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path));
-        if (token != null) request.header(HttpApi.TOKEN_HEADER, token);
-        return http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-    }
-
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> list(Map<String, Object> json, String field) {
         return (List<Map<String, Object>>) json.get(field);
-    }
-
-    private String token() throws Exception {
-        return Files.readString(data.resolve("api-token")).strip();
-    }
-
-    private static String encode(String id) {
-        return URLEncoder.encode(id, StandardCharsets.UTF_8);
     }
 }

@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -180,7 +179,7 @@ class WebApiIT {
 
     @Test
     void eventsStreamNewMessagesRenderedAndMarkedForHome() throws Exception {
-        BlockingQueue<String> frames = openEvents();
+        BlockingQueue<String> frames = api.events("/api/events");
         String key = api.publish(post("live <script>window.pwned=1</script>"));
         String frame = frames.poll(30, TimeUnit.SECONDS);
         assertThat(frame).as("an event within 30 s").isNotNull();
@@ -193,7 +192,7 @@ class WebApiIT {
 
     @Test
     void aFloodOfMessagesIsAnnouncedAsAnOverflowInsteadOfStreamedOneByOne() throws Exception {
-        BlockingQueue<String> frames = openEvents();
+        BlockingQueue<String> frames = api.events("/api/events");
         Object[] posts = new Object[3_000];
         for (int i = 0; i < posts.length; i++) posts[i] = post("flood " + i);
         server.store().append(signed(BOB, posts)); // one batch: the listener sees them far faster than they render
@@ -207,14 +206,6 @@ class WebApiIT {
         }
         // How many got rendered before the backlog filled depends on the machine; that some were skipped does not.
         assertThat(messages).isLessThan(posts.length);
-    }
-
-    /** Opens /api/events and collects its data lines; the stream closes with the server. */
-    private BlockingQueue<String> openEvents() throws Exception {
-        HttpResponse<InputStream> events = api.http().send(HttpRequest.newBuilder(URI.create(base + "/api/events")).build(),
-                HttpResponse.BodyHandlers.ofInputStream());
-        assertThat(events.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
-        return EventFrames.of(events.body());
     }
 
     @Test
