@@ -1,7 +1,5 @@
 package org.conch.feed;
 
-import java.io.ByteArrayOutputStream;
-
 /** Base64 as Node's {@code Buffer.from(s, 'base64')} reads it: lenient, skipping what is not base64. */
 public final class Base64s {
     private Base64s() {
@@ -12,7 +10,8 @@ public final class Base64s {
      * first '=', and drops a trailing partial group of one character, as Node does.
      */
     public static byte[] decodeLenient(String text) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(text.length() * 3 / 4);
+        byte[] out = new byte[text.length() * 3 / 4]; // six bits a character at most
+        int written = 0;
         int buffer = 0;
         int bits = 0;
         for (int i = 0; i < text.length(); i++) {
@@ -24,10 +23,10 @@ public final class Base64s {
             bits += 6;
             if (bits >= 8) {
                 bits -= 8;
-                out.write((buffer >> bits) & 0xFF);
+                out[written++] = (byte) (buffer >> bits);
             }
         }
-        return out.toByteArray();
+        return written == out.length ? out : java.util.Arrays.copyOf(out, written);
     }
 
     private static int sextet(char c) {

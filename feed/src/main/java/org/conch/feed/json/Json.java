@@ -35,21 +35,43 @@ public final class Json {
     private Json() {
     }
 
-    /** Parses UTF-8 bytes; malformed UTF-8 becomes U+FFFD, as Node's Buffer decoding does. */
+    /**
+     * Parses UTF-8 bytes; malformed UTF-8 becomes U+FFFD, as Node's Buffer decoding does.
+     *
+     * <p>An object or array in well-formed UTF-8 (every message a peer sends) is parsed from the bytes
+     * directly, without decoding them into a String first: for such input both give the same value, and
+     * the received message is the hottest parse there is. Anything else takes the String path, which
+     * alone knows Node's replacement of malformed sequences.
+     */
     public static Object parse(byte[] utf8) {
-        return parse(new String(utf8, StandardCharsets.UTF_8));
+        if (!startsAsUtf8Container(utf8) || !isWellFormedUtf8(utf8)) {
+            return parse(new String(utf8, StandardCharsets.UTF_8));
+        }
+        try (JsonParser parser = FACTORY.createParser(utf8)) {
+            return readWhole(parser);
+        } catch (IOException e) {
+            throw new JsonException("not valid JSON: " + firstLine(e.getMessage()), e);
+        }
     }
 
     public static Object parse(String text) {
         try (JsonParser parser = FACTORY.createParser(text)) {
+            return readWhole(parser);
+        } catch (IOException e) {
+            throw new JsonException("not valid JSON: " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    /** Reads the one JSON value of a parser's input and checks that nothing follows it. */
+    private static Object readWhole(JsonParser parser) throws IOException {
+        try {
             JsonToken first = parser.nextToken();
             if (first == null) {
                 throw new JsonException("no JSON value in input");
             }
             Object value = read(parser, first);
             if (parser.nextToken() != null) {
-                throw new JsonException("unexpected text after the JSON value at offset "
-                        + parser.currentTokenLocation().getCharOffset());
+                throw new JsonException("unexpected text after the JSON value at offset " + offset(parser));
             }
             return value;
         } catch (JsonException e) {
@@ -57,6 +79,65 @@ public final class Json {
         } catch (IOException | RuntimeException e) {
             throw new JsonException("not valid JSON: " + firstLine(e.getMessage()), e);
         }
+    }
+
+    private static long offset(JsonParser parser) {
+        long chars = parser.currentTokenLocation().getCharOffset();
+        return chars >= 0 ? chars : parser.currentTokenLocation().getByteOffset();
+    }
+
+    /**
+     * Whether Jackson will read these bytes as UTF-8 and the value is an object or array: it guesses
+     * UTF-16 or UTF-32 from zero bytes among the first four, and skips a byte order mark that
+     * {@code JSON.parse} would refuse.
+     */
+    private static boolean startsAsUtf8Container(byte[] bytes) {
+        if (bytes.length < 4 || (bytes[0] != '{' && bytes[0] != '[')) return false;
+        return bytes[1] != 0 && bytes[2] != 0 && bytes[3] != 0;
+    }
+
+    /**
+     * Whether the bytes are well-formed UTF-8 (the Unicode standard's table 3-7: no overlong forms,
+     * no surrogates, nothing past U+10FFFF), the only input Java's and Jackson's decoders read alike.
+     */
+    static boolean isWellFormedUtf8(byte[] bytes) {
+        int i = 0;
+        int n = bytes.length;
+        while (i < n) {
+            int b = bytes[i];
+            if (b >= 0) {
+                i++;
+                continue;
+            }
+            b &= 0xff;
+            if (b >= 0xc2 && b <= 0xdf) {
+                if (i + 1 >= n || !isContinuation(bytes[i + 1])) return false;
+                i += 2;
+            } else if (b >= 0xe0 && b <= 0xef) {
+                if (i + 2 >= n) return false;
+                int second = bytes[i + 1] & 0xff;
+                int low = b == 0xe0 ? 0xa0 : 0x80;
+                int high = b == 0xed ? 0x9f : 0xbf;
+                if (second < low || second > high || !isContinuation(bytes[i + 2])) return false;
+                i += 3;
+            } else if (b >= 0xf0 && b <= 0xf4) {
+                if (i + 3 >= n) return false;
+                int second = bytes[i + 1] & 0xff;
+                int low = b == 0xf0 ? 0x90 : 0x80;
+                int high = b == 0xf4 ? 0x8f : 0xbf;
+                if (second < low || second > high || !isContinuation(bytes[i + 2]) || !isContinuation(bytes[i + 3])) {
+                    return false;
+                }
+                i += 4;
+            } else {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isContinuation(byte b) {
+        return (b & 0xc0) == 0x80;
     }
 
     /** Parses text that must hold a JSON object. */

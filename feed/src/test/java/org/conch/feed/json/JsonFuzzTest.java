@@ -29,6 +29,49 @@ class JsonFuzzTest {
         parseAndReencode(input);
     }
 
+    /**
+     * Bytes that are an object or array in well-formed UTF-8 are parsed without a String in between; for
+     * every input, that gives what decoding to a String first (Node's way) gives, or fails as it does.
+     */
+    @Property(tries = 3_000)
+    void parsingBytesAgreesWithParsingTheirDecodedText(@ForAll("mutatedJson") byte[] input) {
+        String viaText;
+        try {
+            viaText = CanonicalJson.compact(Json.parse(new String(input, java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (JsonException e) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Json.parse(input)).isInstanceOf(JsonException.class);
+            return;
+        }
+        org.assertj.core.api.Assertions.assertThat(CanonicalJson.compact(Json.parse(input))).isEqualTo(viaText);
+    }
+
+    /** The well-formedness check agrees with Java's strict UTF-8 decoder on any bytes. */
+    @Property(tries = 3_000)
+    void wellFormedUtf8IsWhatAStrictDecoderAccepts(@ForAll("utf8ish") byte[] input) {
+        boolean strict;
+        try {
+            java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(input));
+            strict = true;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            strict = false;
+        }
+        org.assertj.core.api.Assertions.assertThat(Json.isWellFormedUtf8(input)).isEqualTo(strict);
+    }
+
+    /** Mostly the lead and continuation bytes where UTF-8's rules bite, with some ASCII between. */
+    @Provide
+    Arbitrary<byte[]> utf8ish() {
+        return Arbitraries.oneOf(
+                        Arbitraries.of((byte) 0x80, (byte) 0x8f, (byte) 0x90, (byte) 0x9f, (byte) 0xa0, (byte) 0xbf,
+                                (byte) 0xc0, (byte) 0xc1, (byte) 0xc2, (byte) 0xdf, (byte) 0xe0, (byte) 0xed, (byte) 0xef,
+                                (byte) 0xf0, (byte) 0xf4, (byte) 0xf5, (byte) 0xff, (byte) 'a'),
+                        Arbitraries.bytes())
+                .array(byte[].class).ofMaxSize(12);
+    }
+
     /** Nesting far past the depth limit fails as JSON, not with a StackOverflowError. */
     @Property(tries = 50)
     void deepNestingFailsAsJson(@ForAll("depths") int depth, @ForAll("openers") String opener) {
