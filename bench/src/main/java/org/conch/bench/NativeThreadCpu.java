@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The CPU of this process's threads grouped by name, from Linux's {@code /proc/self/task}: unlike the JVM's
+ * The CPU of a process's threads grouped by name, from Linux's {@code /proc/PID/task}: unlike the JVM's
  * thread bean it sees the garbage collector's and the JIT compilers' threads, which a receive path pays for
  * too. Names lose their numbers ({@code GC Thread#1} and {@code GC Thread#0} are one group). Empty where
  * there is no {@code /proc}.
@@ -22,8 +22,17 @@ final class NativeThreadCpu {
 
     /** Nanoseconds of CPU so far by thread group; threads that ended are not counted. */
     static Map<String, Long> snapshot() {
+        return snapshotOf("self");
+    }
+
+    /** The same for another process of this machine (a server the bench started). */
+    static Map<String, Long> snapshot(long pid) {
+        return snapshotOf(Long.toString(pid));
+    }
+
+    private static Map<String, Long> snapshotOf(String process) {
         Map<String, Long> groups = new TreeMap<>();
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", process, "task"))) {
             for (Path task : tasks) {
                 String stat;
                 try {

@@ -227,12 +227,14 @@ public final class ReplicationBench {
             System.out.printf(Locale.ROOT, "  warm-up: %,d messages of another feed in %.2f s from start-up (%,.0f messages/s, not counted)%n",
                     warmUp, warmSeconds, warmUp / warmSeconds);
             Map<Long, Duration> cpuBefore = cpuOfPeers();
+            Map<String, Long> threadsBefore = threadsOf("conch " + b.getFileName());
             follow(b, author); // through the running server, which starts replicating the feed once it has published the follow
             long followed = System.nanoTime();
             double seconds = awaitFeed(httpPort, author, messages, log, followed, true);
             System.out.printf(Locale.ROOT, "  %,d messages in %.2f s from the end of `conch follow`: %,.0f messages/s%n",
                     messages, seconds, messages / seconds);
             Map<String, Duration> cpu = printCpu(cpuBefore, seconds);
+            printThreads(threadsBefore, threadsOf("conch " + b.getFileName()));
             return outcome(seconds, cpu, "conch " + b.getFileName());
         } finally {
             delete(temp);
@@ -305,6 +307,7 @@ public final class ReplicationBench {
         System.out.printf(Locale.ROOT, "  conch started in %.0f ms; %,d messages in %.2f s from start-up: %,.0f messages/s%n",
                 (ready - t0) / 1e6, messages, seconds, messages / seconds);
         Map<String, Duration> cpu = printCpu(cpuBefore, seconds);
+        printThreads(Map.of(), threadsOf("conch " + data.getFileName())); // its whole life: start-up included
         return outcome(seconds, cpu, "conch " + data.getFileName());
     }
 
@@ -389,6 +392,24 @@ public final class ReplicationBench {
         Collections.sort(parts);
         System.out.printf(Locale.ROOT, "    CPU over the %.1f s: %s%n", seconds, String.join(", ", parts));
         return byLabel;
+    }
+
+    /** CPU so far by thread group of the peer process labelled {@code label} (empty without /proc). */
+    private static Map<String, Long> threadsOf(String label) {
+        return ProcessHandle.current().descendants().filter(process -> peerLabel(process).equals(label)).findFirst()
+                .map(process -> NativeThreadCpu.snapshot(process.pid())).orElse(Map.of());
+    }
+
+    /** A conch receiver's CPU per message by thread group over the leg, largest first: where its time went. */
+    private void printThreads(Map<String, Long> before, Map<String, Long> after) {
+        Map<String, Long> spent = NativeThreadCpu.since(before, after);
+        if (spent.isEmpty()) return;
+        String groups = spent.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .filter(group -> group.getValue() / 1e3 / messages >= 1)
+                .map(group -> String.format(Locale.ROOT, "%s %.0f", group.getKey(), group.getValue() / 1e3 / messages))
+                .collect(java.util.stream.Collectors.joining(", "));
+        System.out.printf(Locale.ROOT, "    receiver CPU-us a message by thread (from /proc; threads that ended are missing): %s%n", groups);
     }
 
     /** "conch b" or "node sender": the program and the data directory it serves. */
