@@ -278,7 +278,6 @@ public final class IngestBench {
         }
         SignatureSample signatures = SignatureSample.of(validated);
         double verify = signatures.verifyAll();
-        double verifyAtOnce = verifyMicrosAtOnce(signatures, threads);
 
         Path store = Files.createTempDirectory(work, "ingest-store-");
         double append;
@@ -314,7 +313,6 @@ public final class IngestBench {
             line("parse (JSON tree of each message)", parse, verify);
             line("validate (canonical JSON, hash, verify; " + threads + " threads)", validate, verify);
             line("  of which one signature check (1 thread)", verify, verify);
-            line("  one signature check while " + threads + " threads check at once", verifyAtOnce, verify);
             line("  of which canonical JSON, hash, rules", validate - verify, verify);
             line("append (batches of " + ReplicationConfig.APPEND_BATCH_SIZE + "; the process: H2, GC, JIT too)", append, verify);
             line("indexes (store threads, and closing)", indexes, verify);

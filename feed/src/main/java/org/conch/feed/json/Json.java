@@ -47,24 +47,21 @@ public final class Json {
         if (!startsAsUtf8Container(utf8) || !isWellFormedUtf8(utf8)) {
             return parse(new String(utf8, StandardCharsets.UTF_8));
         }
-        try (JsonParser parser = FACTORY.createParser(utf8)) {
-            return readWhole(parser);
-        } catch (IOException e) {
-            throw new JsonException("not valid JSON: " + firstLine(e.getMessage()), e);
-        }
+        return parseWith(() -> FACTORY.createParser(utf8));
     }
 
     public static Object parse(String text) {
-        try (JsonParser parser = FACTORY.createParser(text)) {
-            return readWhole(parser);
-        } catch (IOException e) {
-            throw new JsonException("not valid JSON: " + firstLine(e.getMessage()), e);
-        }
+        return parseWith(() -> FACTORY.createParser(text));
     }
 
-    /** Reads the one JSON value of a parser's input and checks that nothing follows it. */
-    private static Object readWhole(JsonParser parser) throws IOException {
-        try {
+    /** Opens a Jackson parser on the input. */
+    private interface ParserSource {
+        JsonParser open() throws IOException;
+    }
+
+    /** Reads the one JSON value of the input and checks that nothing follows it. */
+    private static Object parseWith(ParserSource source) {
+        try (JsonParser parser = source.open()) {
             JsonToken first = parser.nextToken();
             if (first == null) {
                 throw new JsonException("no JSON value in input");

@@ -42,15 +42,18 @@ final class ApiClient {
     }
 
     Map<String, Object> get(String path) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
-        return Json.parseObject(response.body());
+        return json(path, null);
     }
 
     /** A read that needs the local token (the private API): must answer 200 with JSON. */
     Map<String, Object> getWithToken(String path) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path))
-                .header(HttpApi.TOKEN_HEADER, token()).build(), HttpResponse.BodyHandlers.ofString());
+        return json(path, token());
+    }
+
+    private Map<String, Object> json(String path, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path));
+        if (token != null) request.header(HttpApi.TOKEN_HEADER, token);
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
         return Json.parseObject(response.body());
     }

@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.conch.server.web.ApiClient.encode;
 
 /**
  * Private messages over the HTTP API of a running conch: listed and opened for the local client only,
@@ -82,13 +83,13 @@ class PrivateApiIT {
             assertThat(list(conversation, "participants")).extracting(p -> p.get("name")).contains("Bob");
             assertThat(conversation.get("unread")).isEqualTo(1.0);
         });
-        Map<String, Object> opened = api.getWithToken("/api/private/" + ApiClient.encode(hello.key().toString()));
+        Map<String, Object> opened = api.getWithToken("/api/private/" + encode(hello.key().toString()));
         Map<String, Object> first = list(opened, "messages").get(0);
         assertThat(first).containsEntry("private", true).containsEntry("read", false).containsEntry("name", "Bob");
         assertThat(first.get("html")).asString().contains("<strong>just you</strong>");
         assertThat(api.status("/api/private", null)).as("private reads need the token").isEqualTo(401);
-        assertThat(api.status("/api/private/" + ApiClient.encode(notForUs.key().toString()), api.token())).isEqualTo(404);
-        for (String timeline : List.of("/api/timeline/public?kind=all", "/api/timeline/home?kind=all", "/api/profile/" + ApiClient.encode(BOB.id().toString()) + "?kind=all")) {
+        assertThat(api.status("/api/private/" + encode(notForUs.key().toString()), api.token())).isEqualTo(404);
+        for (String timeline : List.of("/api/timeline/public?kind=all", "/api/timeline/home?kind=all", "/api/profile/" + encode(BOB.id().toString()) + "?kind=all")) {
             assertThat(api.body(timeline))
                     .as(timeline).doesNotContain("\"key\":\"" + hello.key()).doesNotContain("\"key\":\"" + notForUs.key())
                     .doesNotContain(".box\"");
@@ -96,7 +97,7 @@ class PrivateApiIT {
 
         // A reply names only the root: it inherits the conversation's recipients and is boxed before signing.
         Map<String, Object> reply = Map.of("type", "post", "text", "hello bob", "root", hello.key().toString(), "branch", hello.key().toString());
-        HttpResponse<String> published= api.postWithToken("/api/publish", Map.of("content", reply));
+        HttpResponse<String> published = api.postWithToken("/api/publish", Map.of("content", reply));
         assertThat(published.statusCode()).as(published.body()).isEqualTo(200);
         Object boxed = ((Map<?, ?>) Json.parseObject(published.body()).get("value")).get("content");
         assertThat(boxed).asString().endsWith(".box");
@@ -104,23 +105,23 @@ class PrivateApiIT {
                 assertThat(((Map<?, ?>) content).get("recps")).isEqualTo(List.of(BOB.id().toString(), self.toString())));
         assertThat(PrivateContent.unbox((String) boxed, CAROL)).isEmpty();
         server.privateIndex().indexed().get(30, TimeUnit.SECONDS);
-        assertThat(list(api.getWithToken("/api/private/" + ApiClient.encode(hello.key().toString())), "messages"))
+        assertThat(list(api.getWithToken("/api/private/" + encode(hello.key().toString())), "messages"))
                 .extracting(m -> (Object) ((Map<?, ?>) ((Map<?, ?>) m.get("value")).get("content")).get("text"))
                 .containsExactly("hello, **just you**", "hello bob");
 
         List<String> eight = IntStream.range(0, 8).mapToObj(i -> Identity.generate().id().toString()).toList();
-        HttpResponse<String> tooMany= api.postWithToken("/api/publish", Map.of("content", Map.of("type", "post", "text", "x", "recps", eight)));
+        HttpResponse<String> tooMany = api.postWithToken("/api/publish", Map.of("content", Map.of("type", "post", "text", "x", "recps", eight)));
         assertThat(tooMany.statusCode()).isEqualTo(400);
         assertThat(tooMany.body()).contains("at most 7");
 
-        HttpResponse<String> read= api.postWithToken("/api/private/read", Map.of("root", hello.key().toString()));
+        HttpResponse<String> read = api.postWithToken("/api/private/read", Map.of("root", hello.key().toString()));
         assertThat(Json.parseObject(read.body())).containsEntry("marked", 1.0).containsEntry("unread", 0.0);
         assertThat(api.getWithToken("/api/private").get("unread")).isEqualTo(0.0);
     }
 
     @Test
     void aNewPrivateMessageIsAnEventForTheLocalClientOnlyAndNotOnThePublicStream() throws Exception {
-        BlockingQueue<String> privateEvents = api.events("/api/private/events?token=" + ApiClient.encode(api.token()));
+        BlockingQueue<String> privateEvents = api.events("/api/private/events?token=" + encode(api.token()));
         BlockingQueue<String> publicEvents = api.events("/api/events");
         assertThat(api.status("/api/private/events")).as("no token, no private events").isEqualTo(401);
 
