@@ -23,8 +23,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The messages one connection receives, on their way into the store: each is validated
- * ({@link MessageValidator#validateDetached}, the signature) on the validation pool as soon as it
- * arrives, many in parallel; then, in arrival order, runs of validated messages are appended in one
+ * ({@link MessageValidator#validateDetached}, the signature) on the validation pool, many in parallel,
+ * in chunks of the messages that arrived in one turn of the connection thread (up to
+ * {@link #VALIDATION_CHUNK} a chunk), so that the pool's threads and the connection thread wake once a
+ * chunk rather than once a message; then, in arrival order, runs of validated messages are appended in one
  * store call on the store executor, one call at a time per connection, so every feed's messages reach
  * the store's chain check in feed order. A feed whose message fails validation or the chain check
  * (a fork, a gap) is stopped for this connection: its later messages are dropped and its owner is told.
@@ -49,7 +51,17 @@ final class IngestPipeline {
         void rejected(FeedId feed, long sequence, String reason);
     }
 
+    /**
+     * Messages a validation task checks at most: enough to spread a turn's arrivals over the pool's
+     * threads in a few tasks, few enough that both cores get a share of a small turn.
+     */
+    static final int VALIDATION_CHUNK = 8;
+
     private record Entry(FeedId feed, long sequence, CompletableFuture<Message> validated, Owner owner) {
+    }
+
+    /** A message waiting for its chunk to go to the validation pool. */
+    private record Unchecked(Object value, CompletableFuture<Message> validated) {
     }
 
     private final ReplicationService service;
@@ -59,6 +71,7 @@ final class IngestPipeline {
     private final Set<FeedId> stopped = new HashSet<>();
     private final List<Substream> paused = new ArrayList<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private List<Unchecked> chunk = new ArrayList<>();
     private boolean appending;
     private boolean closed;
 
@@ -91,16 +104,41 @@ final class IngestPipeline {
             return false;
         }
         queuedUpTo.put(feed, sequence);
-        CompletableFuture<Message> validated = CompletableFuture.supplyAsync(
-                () -> MessageValidator.validateDetached(value, service.config().cap()),
-                service.config().validationExecutor());
+        CompletableFuture<Message> validated = new CompletableFuture<>();
         queue.add(new Entry(feed, sequence, validated, owner));
-        validated.whenComplete((message, error) -> scheduleDrain());
+        chunk.add(new Unchecked(value, validated));
+        if (chunk.size() >= VALIDATION_CHUNK) {
+            submitChunk();
+        } else if (chunk.size() == 1) {
+            context.execute(this::submitChunk); // after this turn's other arrivals have joined the chunk
+        }
         if (from != null && queue.size() >= ReplicationConfig.INGEST_HIGH_WATER && !paused.contains(from)) {
             paused.add(from);
             from.pause();
         }
         return true;
+    }
+
+    /** Sends the messages gathered so far to the validation pool as one task. */
+    private void submitChunk() {
+        if (chunk.isEmpty() || closed) {
+            return;
+        }
+        List<Unchecked> submitted = chunk;
+        chunk = new ArrayList<>();
+        service.config().validationExecutor().execute(() -> validate(submitted));
+    }
+
+    /** On the validation pool: completes each message's future, then wakes the connection thread once. */
+    private void validate(List<Unchecked> submitted) {
+        for (Unchecked unchecked : submitted) {
+            try {
+                unchecked.validated().complete(MessageValidator.validateDetached(unchecked.value(), service.config().cap()));
+            } catch (Throwable e) { // as supplyAsync would: a failing check stops the feed, not the pool thread
+                unchecked.validated().completeExceptionally(e);
+            }
+        }
+        scheduleDrain();
     }
 
     private void scheduleDrain() {
@@ -206,6 +244,7 @@ final class IngestPipeline {
     void close() {
         closed = true;
         queue.clear();
+        chunk.clear();
         paused.clear();
     }
 }
