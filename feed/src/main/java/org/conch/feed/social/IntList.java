@@ -16,6 +16,11 @@ final class IntList {
         return size;
     }
 
+    /** The value added last, -1 when there is none (values are never negative). */
+    int last() {
+        return size == 0 ? -1 : values[size - 1];
+    }
+
     int get(int index) {
         return values[index];
     }

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Predicate;
 
 /**
  * What people do with each other's posts, in memory: likes ({@code vote} messages), replies per thread, hashtags,
@@ -137,9 +138,17 @@ public final class SocialIndex {
         postPositions[number] = indexedThrough;
         String text = content.get("text") instanceof String s ? s : "";
         String warning = content.get("contentWarning") instanceof String s ? s : "";
-        for (String word : Words.of(text + " " + warning, MIN_WORD, MAX_WORDS_PER_POST)) {
-            words.computeIfAbsent(word, w -> new IntList()).add(number);
-        }
+        int[] distinct = {0};
+        Predicate<String> addWord = word -> {
+            IntList list = words.computeIfAbsent(word, w -> new IntList());
+            if (list.last() != number) { // a word the post repeats is listed once
+                list.add(number);
+                distinct[0]++;
+            }
+            return distinct[0] < MAX_WORDS_PER_POST;
+        };
+        Words.forEach(text, MIN_WORD, addWord);
+        if (!warning.isEmpty() && distinct[0] < MAX_WORDS_PER_POST) Words.forEach(warning, MIN_WORD, addWord);
         for (String tag : Tags.of(content)) tags.computeIfAbsent(tag, t -> new IntList()).add(number);
 
         MessageId root = ref(content.get("root"));

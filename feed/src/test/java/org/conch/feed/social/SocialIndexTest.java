@@ -88,6 +88,17 @@ class SocialIndexTest {
     }
 
     @Test
+    void aPostIsFoundOnceByAWordItRepeatsAndByTheWordsOfItsContentWarning() {
+        Message repeated = publish(BOB, Map.of("type", "post", "text", "Rain, rain and RAIN", "contentWarning", "rain spoilers"));
+        Message other = publish(CAROL, post("no weather here"));
+
+        assertThat(index.search("rain", SocialIndex.FIRST_PAGE, 10).keys()).containsExactly(repeated.key());
+        assertThat(index.search("spoilers", SocialIndex.FIRST_PAGE, 10).keys()).containsExactly(repeated.key());
+        assertThat(index.search("spoilers rain", SocialIndex.FIRST_PAGE, 10).keys()).containsExactly(repeated.key());
+        assertThat(index.search("weather", SocialIndex.FIRST_PAGE, 10).keys()).containsExactly(other.key());
+    }
+
+    @Test
     void searchPagesNeitherOverlapNorSkip() {
         List<MessageId> expected = new ArrayList<>();
         for (int i = 0; i < 7; i++) {
