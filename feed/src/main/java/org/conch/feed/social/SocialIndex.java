@@ -147,8 +147,7 @@ public final class SocialIndex {
             }
             return distinct[0] < MAX_WORDS_PER_POST;
         };
-        Words.forEach(text, MIN_WORD, addWord);
-        if (!warning.isEmpty() && distinct[0] < MAX_WORDS_PER_POST) Words.forEach(warning, MIN_WORD, addWord);
+        if (Words.forEach(text, MIN_WORD, addWord)) Words.forEach(warning, MIN_WORD, addWord);
         for (String tag : Tags.of(content)) tags.computeIfAbsent(tag, t -> new IntList()).add(number);
 
         MessageId root = ref(content.get("root"));

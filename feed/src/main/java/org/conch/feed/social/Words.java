@@ -24,17 +24,20 @@ final class Words {
      * Hands each word of {@code original} to {@code action}, repeats included, until it returns false.
      * The index adds a post's words this way, with no set of them built first (one a post, on the
      * receive path).
+     *
+     * @return false when {@code action} stopped it
      */
-    static void forEach(String original, int minLength, Predicate<String> action) {
+    static boolean forEach(String original, int minLength, Predicate<String> action) {
         String text = original.toLowerCase(Locale.ROOT); // once for the whole text, not once a word
         int start = -1;
         for (int i = 0; i <= text.length(); i++) {
             boolean inWord = i < text.length() && Character.isLetterOrDigit(text.charAt(i));
             if (inWord && start < 0) start = i;
             if (!inWord && start >= 0) {
-                if (i - start >= minLength && !action.test(text.substring(start, i))) return;
+                if (i - start >= minLength && !action.test(text.substring(start, i))) return false;
                 start = -1;
             }
         }
+        return true;
     }
 }

@@ -72,6 +72,8 @@ final class IngestPipeline {
     private final List<Substream> paused = new ArrayList<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private List<Unchecked> chunk = new ArrayList<>();
+    /** A submit of the chunk is queued for the end of this turn. */
+    private boolean submitScheduled;
     private boolean appending;
     private boolean closed;
 
@@ -109,8 +111,12 @@ final class IngestPipeline {
         chunk.add(new Unchecked(value, validated));
         if (chunk.size() >= VALIDATION_CHUNK) {
             submitChunk();
-        } else if (chunk.size() == 1) {
-            context.execute(this::submitChunk); // after this turn's other arrivals have joined the chunk
+        } else if (!submitScheduled) {
+            submitScheduled = true; // once a turn: the rest of this turn's arrivals join the chunk first
+            context.execute(() -> {
+                submitScheduled = false;
+                submitChunk();
+            });
         }
         if (from != null && queue.size() >= ReplicationConfig.INGEST_HIGH_WATER && !paused.contains(from)) {
             paused.add(from);
