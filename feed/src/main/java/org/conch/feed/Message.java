@@ -12,6 +12,8 @@ import java.util.Map;
  * reproduces the signed bytes.
  */
 public final class Message {
+    private static final byte[] STRING_CONTENT = "\"content\":\"".getBytes(StandardCharsets.US_ASCII);
+
     private final MessageId key;
     private final FeedId author;
     private final long sequence;
@@ -88,15 +90,42 @@ public final class Message {
         return content() instanceof Map<?, ?> map && map.get("type") instanceof String type ? type : null;
     }
 
+    /**
+     * Whether the content is a string: a private message. A message read back from the store is answered
+     * from its bytes when they cannot hold string content, without parsing it: looking through a store
+     * for private messages otherwise parsed every message in it.
+     */
     public boolean isEncrypted() {
+        if (value == null && compactUtf8 != null && !mayHoldStringContent(compactUtf8)) return false;
         return content() instanceof String;
+    }
+
+    /**
+     * False when compact JSON has no {@code "content":"} anywhere, so no string content. JSON.stringify writes
+     * that key exactly so and escapes every quote inside a string, so the bytes of a value whose content is
+     * a string always hold it; other values may hold it too (a nested key), and are parsed to be sure.
+     */
+    static boolean mayHoldStringContent(byte[] compactUtf8) {
+        byte[] wanted = STRING_CONTENT;
+        int last = compactUtf8.length - wanted.length;
+        outer:
+        for (int at = 0; at <= last; at++) {
+            if (compactUtf8[at] != '"') continue;
+            for (int i = 1; i < wanted.length; i++) {
+                if (compactUtf8[at + i] != wanted[i]) continue outer;
+            }
+            return true;
+        }
+        return false;
     }
 
     /** The message value in wire key order; do not modify. */
     public Map<String, Object> value() {
         Map<String, Object> parsed = value;
         if (parsed == null) {
-            parsed = Json.parseObject(compactJson());
+            // From the stored bytes when there are any: no String of the whole message first.
+            String json = compactJson;
+            parsed = json == null && compactUtf8 != null ? Json.parseObject(compactUtf8) : Json.parseObject(compactJson());
             value = parsed;
         }
         return parsed;

@@ -138,9 +138,17 @@ public final class Json {
     }
 
     /** Parses text that must hold a JSON object. */
-    @SuppressWarnings("unchecked")
     public static Map<String, Object> parseObject(String text) {
-        Object value = parse(text);
+        return asObject(parse(text));
+    }
+
+    /** Parses UTF-8 that must hold a JSON object (as {@link #parse(byte[])} does). */
+    public static Map<String, Object> parseObject(byte[] utf8) {
+        return asObject(parse(utf8));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asObject(Object value) {
         if (!(value instanceof Map)) {
             throw new JsonException("expected a JSON object, got " + typeName(value));
         }

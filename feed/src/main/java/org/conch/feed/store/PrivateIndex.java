@@ -178,6 +178,7 @@ public final class PrivateIndex implements AutoCloseable {
 
     /** Tries one message; true when it is ours to read (and is now indexed). */
     private boolean index(StoredMessage stored, boolean live) {
+        if (!stored.message().isEncrypted()) return false;
         Object content = stored.message().content();
         if (!PrivateReader.isBoxed(content)) return false;
         Optional<UnboxKey> key = reader.unboxKey(content);

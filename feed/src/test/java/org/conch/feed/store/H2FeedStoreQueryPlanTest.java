@@ -73,8 +73,18 @@ class H2FeedStoreQueryPlanTest {
         assertThat(rowsRead(H2FeedStore.NEWEST_OF_TYPE, "post", Long.MAX_VALUE, PAGE)).allSatisfy(read -> assertThat(read).isLessThanOrEqualTo(MOST_READ));
     }
 
+    @Test
+    void theLastReceiveTimeReadAtEachOpeningReadsOneRow() throws SQLException {
+        assertThat(rowsRead(1, H2FeedStore.LAST_RECEIVED)).allSatisfy(read -> assertThat(read).isLessThanOrEqualTo(2));
+    }
+
     /** The rows each table of {@code sql} read, by H2's EXPLAIN ANALYZE; the query must return a full page. */
     private List<Integer> rowsRead(String sql, Object... parameters) throws SQLException {
+        return rowsRead(PAGE, sql, parameters);
+    }
+
+    /** The same for a query that must return {@code returning} rows. */
+    private List<Integer> rowsRead(int returning, String sql, Object... parameters) throws SQLException {
         try (Connection connection = DriverManager.getConnection(H2FeedStore.fileUrl(dir), "conch", "")) {
             try (PreparedStatement query = connection.prepareStatement(sql)) {
                 bind(query, parameters);
@@ -82,7 +92,7 @@ class H2FeedStoreQueryPlanTest {
                 try (ResultSet rows = query.executeQuery()) {
                     while (rows.next()) returned++;
                 }
-                assertThat(returned).as("rows returned by %s", sql).isEqualTo(PAGE);
+                assertThat(returned).as("rows returned by %s", sql).isEqualTo(returning);
             }
             try (PreparedStatement explain = connection.prepareStatement("EXPLAIN ANALYZE " + sql)) {
                 bind(explain, parameters);
