@@ -33,6 +33,20 @@ export function sanitizedHtml(html) {
   return wrapper;
 }
 
+/**
+ * Runs `work` with `button` marked busy, and ignores the button while it is. Busy (aria-busy), not disabled:
+ * a disabled button drops the keyboard focus to the start of the page.
+ */
+export async function whileBusy(button, work) {
+  if (button.getAttribute('aria-busy') === 'true') return;
+  button.setAttribute('aria-busy', 'true');
+  try {
+    await work();
+  } finally {
+    button.removeAttribute('aria-busy');
+  }
+}
+
 export function replace(element, ...children) {
   element.replaceChildren();
   append(element, children);

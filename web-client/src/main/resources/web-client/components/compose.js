@@ -1,6 +1,6 @@
 // The compose form (posts and replies, with images) and what a view does with a published message.
 import { get, post, upload, enc } from '../api.js';
-import { h } from '../dom.js';
+import { h, whileBusy } from '../dom.js';
 import { BLOB_REF } from './messages.js';
 
 /** A form that publishes a post (a reply when `root` is given) and hands the result to `onPublished`. */
@@ -51,20 +51,19 @@ export function composer({ label, root, branch, fork, onPublished }) {
       content.branch = branch() || root;
       if (fork) content.fork = fork;
     }
-    button.disabled = true;
-    status.textContent = 'Publishing…';
-    try {
-      const published = await post('/api/publish', { content });
-      text.value = '';
-      warning.value = '';
-      draft.clear();
-      status.textContent = 'Published.';
-      if (onPublished) await onPublished(published);
-    } catch (e) {
-      status.textContent = 'Could not publish: ' + e.message;
-    } finally {
-      button.disabled = false;
-    }
+    await whileBusy(button, async () => {
+      status.textContent = 'Publishing…';
+      try {
+        const published = await post('/api/publish', { content });
+        text.value = '';
+        warning.value = '';
+        draft.clear();
+        status.textContent = 'Published.';
+        if (onPublished) await onPublished(published);
+      } catch (e) {
+        status.textContent = 'Could not publish: ' + e.message;
+      }
+    });
   });
   return form;
 }

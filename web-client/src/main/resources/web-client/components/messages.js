@@ -1,6 +1,6 @@
 // A message as the timelines, threads and profiles show it, and the lists that hold them.
 import { get, query, enc } from '../api.js';
-import { h, sanitizedHtml, shortId, when } from '../dom.js';
+import { h, sanitizedHtml, shortId, when, whileBusy } from '../dom.js';
 import { enhance, socialBar, withWarning } from './social.js';
 
 export const BLOB_REF = /&[A-Za-z0-9+/]{43}=\.sha256/g;
@@ -90,8 +90,7 @@ export function pager(path, list, next) {
   const paging = h('div', { class: 'paging' }, button);
   let cursor = next;
   const update = () => { button.hidden = !cursor; };
-  button.addEventListener('click', async () => {
-    button.disabled = true;
+  button.addEventListener('click', () => whileBusy(button, async () => {
     try {
       const cursorQuery = query({ before: cursor });
       const page = await get(path + (path.includes('?') ? '&' + cursorQuery.slice(1) : cursorQuery));
@@ -100,10 +99,9 @@ export function pager(path, list, next) {
     } catch (e) {
       paging.append(errorText(e));
     } finally {
-      button.disabled = false;
       update();
     }
-  });
+  }));
   update();
   return paging;
 }

@@ -1,7 +1,7 @@
 // What people do with a post, shown on every message: likes (with who liked, on demand), replies (how many,
 // the newest, a Reply action), content warnings, #tags as links and @mentions with the names feeds gave themselves.
 import { get, post, enc } from '../api.js';
-import { h, shortId } from '../dom.js';
+import { h, shortId, whileBusy } from '../dom.js';
 import { composer } from './compose.js';
 
 const FEED_ID = /^@[A-Za-z0-9+/]{43}=\.ed25519$/;
@@ -66,10 +66,7 @@ export function socialBar(message, threadLink) {
   const likes = h('span', { class: 'likes', 'aria-live': 'polite' }, likesText(votes));
   const like = h('button', { type: 'button', class: 'like', 'aria-pressed': votes.mine ? 'true' : 'false' },
     votes.mine ? 'Unlike' : 'Like');
-  like.addEventListener('click', async () => {
-    // Busy, not disabled: a disabled button drops the keyboard focus to the page's start.
-    if (like.getAttribute('aria-busy') === 'true') return;
-    like.setAttribute('aria-busy', 'true');
+  like.addEventListener('click', () => whileBusy(like, async () => {
     const liking = like.getAttribute('aria-pressed') !== 'true';
     try {
       await post('/api/publish', { content: { type: 'vote', vote: { link: message.key, value: liking ? 1 : 0, expression: liking ? 'Like' : 'Unlike' } } });
@@ -80,10 +77,8 @@ export function socialBar(message, threadLink) {
       who.hidden = now.count === 0;
     } catch (e) {
       likes.textContent = 'Could not like: ' + e.message;
-    } finally {
-      like.removeAttribute('aria-busy');
     }
-  });
+  }));
   const who = h('button', { type: 'button', class: 'who-liked link', 'aria-expanded': 'false', hidden: votes.count === 0 }, 'Who liked');
   const voters = h('ul', { class: 'voters', hidden: true });
   who.addEventListener('click', async () => {
@@ -112,6 +107,7 @@ export function socialBar(message, threadLink) {
       const form = replyForm(message, (published) => {
         slot.replaceChildren(h('p', { class: 'status' }, 'Reply published. ', h('a', { href: '#/thread/' + enc(rootOfReply(published)) }, 'Open the thread')));
         reply.setAttribute('aria-expanded', 'false');
+        reply.focus(); // the form and its button are gone: back to the control that opened it
       });
       slot.replaceChildren(form);
       form.querySelector('textarea').focus();

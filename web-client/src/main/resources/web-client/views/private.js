@@ -2,7 +2,7 @@
 // conversation that picks its recipients by name. The server boxes what has recps, and a reply in a
 // private conversation inherits its recipients.
 import { get, post, enc } from '../api.js';
-import { h, shortId, when } from '../dom.js';
+import { h, shortId, when, whileBusy } from '../dom.js';
 import { MessageList, avatar, errorText } from '../components/messages.js';
 import { composer } from '../components/compose.js';
 
@@ -64,16 +64,15 @@ function newConversationForm(people) {
     if (!recps.length) { status.textContent = 'Pick at least one recipient.'; return; }
     if (recps.length > MAX_OTHERS) { status.textContent = `At most ${MAX_OTHERS} recipients besides you.`; return; }
     if (!text.value.trim()) return;
-    button.disabled = true;
-    status.textContent = 'Sending…';
-    try {
-      const published = await post('/api/publish', { content: { type: 'post', text: text.value, recps } });
-      location.hash = '#/private/' + enc(published.key);
-    } catch (e) {
-      status.textContent = 'Could not send: ' + e.message;
-    } finally {
-      button.disabled = false;
-    }
+    await whileBusy(button, async () => {
+      status.textContent = 'Sending…';
+      try {
+        const published = await post('/api/publish', { content: { type: 'post', text: text.value, recps } });
+        location.hash = '#/private/' + enc(published.key);
+      } catch (e) {
+        status.textContent = 'Could not send: ' + e.message;
+      }
+    });
   });
   return form;
 }

@@ -1,6 +1,6 @@
 // A tag's page: the posts with #name (as a channel, a mention or a word in the text), and Subscribe/Unsubscribe.
 import { get, post, enc } from '../api.js';
-import { h } from '../dom.js';
+import { h, whileBusy } from '../dom.js';
 import { MessageList, pager } from '../components/messages.js';
 
 export async function tagView(page, name) {
@@ -11,10 +11,8 @@ export async function tagView(page, name) {
   const status = h('p', { class: 'status', role: 'status' });
   const subscribe = h('button', { type: 'button', 'aria-pressed': String(first.subscribed) },
     first.subscribed ? 'Unsubscribe' : 'Subscribe');
-  subscribe.addEventListener('click', async () => {
-    if (subscribe.getAttribute('aria-busy') === 'true') return; // busy, not disabled: that would drop the focus
+  subscribe.addEventListener('click', () => whileBusy(subscribe, async () => {
     const subscribed = subscribe.getAttribute('aria-pressed') !== 'true';
-    subscribe.setAttribute('aria-busy', 'true');
     try {
       await post('/api/publish', { content: { type: 'channel', channel: first.tag, subscribed } });
       subscribe.setAttribute('aria-pressed', String(subscribed));
@@ -22,10 +20,8 @@ export async function tagView(page, name) {
       status.textContent = subscribed ? `Subscribed to #${first.tag}.` : `Unsubscribed from #${first.tag}.`;
     } catch (e) {
       status.textContent = 'Could not publish: ' + e.message;
-    } finally {
-      subscribe.removeAttribute('aria-busy');
     }
-  });
+  }));
   page.render(
     h('h1', {}, '#' + first.tag),
     h('div', { class: 'actions' }, subscribe),

@@ -46,6 +46,7 @@ class WebClientKeyboardIT extends BrowserTestBase {
         browser.tabTo(article + " form.compose button[type=submit]");
         browser.key("Enter");
         browser.waitFor(article + " .status", "Reply published");
+        assertThat(focusIsOn(article + " button.reply")).as("the form is gone: the focus is back on Reply").isTrue();
         StoredMessage reply = conch.store().byType("post", 1).get(0);
         assertThat(reply.message().content()).isEqualTo(Map.of("type", "post", "text", "by keyboard only", "root", post, "branch", post));
 
@@ -56,6 +57,22 @@ class WebClientKeyboardIT extends BrowserTestBase {
         browser.type("beans");
         browser.key("Enter");
         browser.waitFor("main[data-route='#/search/beans'] article.message", "first beans");
+        assertThat(browser.problems().get("pageErrors")).isEmpty();
+    }
+
+    @Test
+    void publishingKeepsTheFocusOnTheButtonThatPublished() throws Exception {
+        browser.open(page + "#/home");
+        String form = "main[data-route='#/home'] form.compose";
+        browser.waitFor(form + " textarea", null);
+        browser.tabTo(form + " textarea");
+        browser.type("posted by keyboard");
+        browser.tabTo(form + " button[type=submit]");
+        browser.key("Enter");
+        browser.waitFor(form + " .status", "Published.");
+        assertThat(focusIsOn(form + " button[type=submit]")).as("busy while it publishes, not disabled: the focus stays").isTrue();
+        assertThat(conch.store().byType("post", 1)).extracting(stored -> stored.message().content())
+                .containsExactly(Map.of("type", "post", "text", "posted by keyboard"));
         assertThat(browser.problems().get("pageErrors")).isEmpty();
     }
 
