@@ -64,9 +64,9 @@ public final class H2FeedStore implements FeedStore, Timelines {
     /** A thread's messages after a log position (0: from its start), in receive order: root, position, page size. */
     static final String REPLIES_PAGE = "SELECT r.log_seq, m.log_offset FROM reply r "
             + "JOIN message m ON m.log_seq = r.log_seq WHERE r.root = ? AND r.log_seq > ? ORDER BY r.root, r.log_seq LIMIT ?";
-    /** The newest messages of a type up to a log position: type, position, page size. */
     /** The receive time of the newest message (see {@code loadHeads}). */
     static final String LAST_RECEIVED = "SELECT received_ts FROM message ORDER BY log_seq DESC LIMIT 1";
+    /** The newest messages of a type up to a log position: type, position, page size. */
     static final String NEWEST_OF_TYPE = "SELECT log_seq, log_offset FROM message WHERE msg_type = ? AND log_seq <= ? "
             + "ORDER BY msg_type DESC, log_seq DESC LIMIT ?";
 
