@@ -119,19 +119,12 @@ class H2FeedStoreIndexingTest {
 
     @Test
     void indexRowsACrashLostAreWrittenAgainFromTheLogWhenTheStoreOpens() throws Exception {
-        Thread thread = new Thread();
-        try (H2FeedStore store = H2FeedStore.open(dir)) {
-            thread.root = store.publish(ALICE, Messages.post("root"), SignCap.NONE);
-            thread.all.add(thread.root);
-            replies(store, thread, 8);
-        }
+        Thread thread = storedThread();
         // As a crash leaves it: the rows of positions 4-9 never reached H2, the log has them.
         try (Connection connection = DriverManager.getConnection(H2FeedStore.fileUrl(dir), "conch", "")) {
-            long endOfThird = number(connection, "SELECT log_offset FROM message WHERE log_seq = 4");
             update(connection, "DELETE FROM reply WHERE log_seq > 3");
+            watermarkAtThree(connection);
             update(connection, "DELETE FROM message WHERE log_seq > 3");
-            update(connection, "UPDATE store_state SET num = 3 WHERE name = 'indexed_through'");
-            update(connection, "UPDATE store_state SET num = " + endOfThird + " WHERE name = 'indexed_log_end'");
         }
         // and no id run was written: the ids are in memory until a batch of them is due
         try (var runs = java.nio.file.Files.list(dir.resolve(StoreOpening.ID_DIRECTORY))) {
@@ -145,6 +138,39 @@ class H2FeedStoreIndexingTest {
             assertThat(StoreCheck.run(store, SignCap.NONE, count -> { }).problems()).isEmpty();
             assertThat(store.publish(BOB, Messages.post("next"), SignCap.NONE).sequence()).isEqualTo(9);
         }
+    }
+
+    @Test
+    void indexRowsPastTheWatermarkAreWrittenAgainFromTheLogWhenTheStoreOpens() throws Exception {
+        Thread thread = storedThread();
+        // As IdIndexCrashIT once found a store after a kill: the rows of positions 4-9 are in H2, but the watermark
+        // says only 1-3 are indexed, so the catch-up writes 4-9 again.
+        try (Connection connection = DriverManager.getConnection(H2FeedStore.fileUrl(dir), "conch", "")) {
+            watermarkAtThree(connection);
+        }
+        try (H2FeedStore store = H2FeedStore.open(dir)) {
+            assertEverythingReadableAfterCatchUp(store, thread);
+            assertThat(StoreCheck.run(store, SignCap.NONE, count -> { }).problems()).isEmpty();
+            assertThat(store.publish(BOB, Messages.post("next"), SignCap.NONE).sequence()).isEqualTo(9);
+        }
+    }
+
+    /** A root by Alice and 8 replies by Bob (log positions 1-9), stored and the store closed. */
+    private Thread storedThread() {
+        Thread thread = new Thread();
+        try (H2FeedStore store = H2FeedStore.open(dir)) {
+            thread.root = store.publish(ALICE, Messages.post("root"), SignCap.NONE);
+            thread.all.add(thread.root);
+            replies(store, thread, 8);
+        }
+        return thread;
+    }
+
+    /** The watermarks as if only positions 1-3 were indexed. */
+    private static void watermarkAtThree(Connection connection) throws Exception {
+        long endOfThird = number(connection, "SELECT log_offset FROM message WHERE log_seq = 4");
+        update(connection, "UPDATE store_state SET num = 3 WHERE name = 'indexed_through'");
+        update(connection, "UPDATE store_state SET num = " + endOfThird + " WHERE name = 'indexed_log_end'");
     }
 
     private static void assertEverythingReadableAfterCatchUp(H2FeedStore store, Thread thread) {
