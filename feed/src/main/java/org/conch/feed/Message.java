@@ -124,8 +124,7 @@ public final class Message {
         Map<String, Object> parsed = value;
         if (parsed == null) {
             // From the stored bytes when there are any: no String of the whole message first.
-            String json = compactJson;
-            parsed = json == null && compactUtf8 != null ? Json.parseObject(compactUtf8) : Json.parseObject(compactJson());
+            parsed = compactUtf8 != null ? Json.parseObject(compactUtf8) : Json.parseObject(compactJson());
             value = parsed;
         }
         return parsed;

@@ -148,54 +148,21 @@ final class MessageLog implements AutoCloseable {
      */
     private long cutTornTail(long base, FileChannel channel) throws IOException {
         long size = channel.size();
-        long position = 0;
-        String torn = null;
-        // In large reads, as scanSegment reads: two reads a record made this a third of a second at each
-        // start with a full tail segment.
-        ByteBuffer buffer = ByteBuffer.allocate(SCAN_BUFFER_BYTES);
-        buffer.limit(0);
-        while (position < size) {
-            if (buffer.remaining() < FRAME_BYTES && !refill(channel, buffer, position, size, FRAME_BYTES)) {
-                torn = "a partial record header";
-                break;
-            }
-            int length = buffer.getInt(buffer.position());
-            if (length < PAYLOAD_HEADER_BYTES || length > MAX_PAYLOAD_BYTES) {
-                torn = "a record length of " + length;
-                break;
-            }
-            long recordEnd = position + FRAME_BYTES + length;
-            if (recordEnd > size) {
-                torn = "a partial record";
-                break;
-            }
-            if (buffer.remaining() < FRAME_BYTES + length) {
-                if (buffer.capacity() < FRAME_BYTES + length) buffer = grow(buffer, FRAME_BYTES + length);
-                if (!refill(channel, buffer, position, size, FRAME_BYTES + length)) {
-                    torn = "a partial record";
-                    break;
-                }
-            }
-            int at = buffer.position();
-            buffer.position(at + FRAME_BYTES + length);
-            if (crcOf(buffer.array(), at + FRAME_BYTES, length) != buffer.getInt(at + 4)) {
-                if (recordEnd == size) {
-                    torn = "a last record whose CRC does not match";
-                    break;
-                }
-                LOG.atWarn().addKeyValue("offset", base + position)
-                        .log("message log: the record at offset {} is damaged (its CRC does not match); conch fsck reports it", base + position);
-            }
-            position = recordEnd;
-        }
-        if (torn != null) {
-            LOG.atWarn().addKeyValue("segment", name(base)).addKeyValue("cut_bytes", size - position)
+        Stop stop = walkSegment(channel, 0, size, (position, bytes, payloadAt, length, crcMatches) -> {
+            if (crcMatches) return null;
+            if (position + FRAME_BYTES + length == size) return "a last record whose CRC does not match";
+            LOG.atWarn().addKeyValue("offset", base + position)
+                    .log("message log: the record at offset {} is damaged (its CRC does not match); conch fsck reports it", base + position);
+            return null;
+        });
+        if (stop.trouble() != null) {
+            LOG.atWarn().addKeyValue("segment", name(base)).addKeyValue("cut_bytes", size - stop.position())
                     .log("message log: cut {} bytes at the end of {} ({}), the rest of a write a crash interrupted",
-                            size - position, name(base), torn);
-            channel.truncate(position);
+                            size - stop.position(), name(base), stop.trouble());
+            channel.truncate(stop.position());
             channel.force(true);
         }
-        return position;
+        return stop.position();
     }
 
     /** The offset past the last record. */
@@ -377,42 +344,57 @@ final class MessageLog implements AutoCloseable {
         void at(long offset, String what);
     }
 
-    /**
-     * Reads the records of one segment between two positions in it, in large reads; stops at the first
-     * record that is incomplete or fails its CRC and tells {@code trouble} about it.
-     */
+    /** Reads the records of one segment between two positions in it; stops at the first that is incomplete or fails its CRC. */
     private static void scanSegment(long base, FileChannel channel, long from, long to, Visitor visitor, Trouble trouble) throws IOException {
+        Stop stop = walkSegment(channel, from, to, (position, bytes, payloadAt, length, crcMatches) -> {
+            if (!crcMatches) return "a record whose CRC does not match";
+            visitor.visit(base + position, decode(bytes, payloadAt, length));
+            return null;
+        });
+        if (stop.trouble() != null) trouble.at(base + stop.position(), stop.trouble());
+    }
+
+    /** One whole record met by {@link #walkSegment}; returns why to stop there, or null to go on. */
+    private interface RecordHandler {
+        String record(long position, byte[] bytes, int payloadAt, int length, boolean crcMatches);
+    }
+
+    /** Where a walk stopped (a position in the segment) and why: null when it reached its end. */
+    private record Stop(long position, String trouble) {
+    }
+
+    /**
+     * Walks the records of one segment from {@code from} to {@code to} in large reads (two reads a record made
+     * opening a store with a full tail segment take a third of a second), handing each whole one to
+     * {@code handler}; stops at a partial header, a length that cannot be true, a partial record, or where the
+     * handler says.
+     */
+    private static Stop walkSegment(FileChannel channel, long from, long to, RecordHandler handler) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocate(SCAN_BUFFER_BYTES);
         buffer.limit(0);
         long position = from; // of buffer's first unread byte, in the segment
         while (position < to) {
-            if (buffer.remaining() < FRAME_BYTES) {
-                if (!refill(channel, buffer, position, to, FRAME_BYTES)) {
-                    trouble.at(base + position, "a partial record header");
-                    return;
-                }
+            if (buffer.remaining() < FRAME_BYTES && !refill(channel, buffer, position, to, FRAME_BYTES)) {
+                return new Stop(position, "a partial record header");
             }
             int length = buffer.getInt(buffer.position());
             if (length < PAYLOAD_HEADER_BYTES || length > MAX_PAYLOAD_BYTES) {
-                trouble.at(base + position, "a record length of " + length);
-                return;
+                return new Stop(position, "a record length of " + length);
             }
             if (buffer.remaining() < FRAME_BYTES + length) {
                 if (buffer.capacity() < FRAME_BYTES + length) buffer = grow(buffer, FRAME_BYTES + length);
                 if (!refill(channel, buffer, position, to, FRAME_BYTES + length)) {
-                    trouble.at(base + position, "a partial record");
-                    return;
+                    return new Stop(position, "a partial record");
                 }
             }
             int at = buffer.position();
-            if (crcOf(buffer.array(), at + FRAME_BYTES, length) != buffer.getInt(at + 4)) {
-                trouble.at(base + position, "a record whose CRC does not match");
-                return;
-            }
-            visitor.visit(base + position, decode(buffer.array(), at + FRAME_BYTES, length));
+            boolean crcMatches = crcOf(buffer.array(), at + FRAME_BYTES, length) == buffer.getInt(at + 4);
+            String trouble = handler.record(position, buffer.array(), at + FRAME_BYTES, length, crcMatches);
+            if (trouble != null) return new Stop(position, trouble);
             buffer.position(at + FRAME_BYTES + length);
             position += FRAME_BYTES + length;
         }
+        return new Stop(position, null);
     }
 
     /** Moves the unread bytes to the front and reads more, up to {@code to}; false when fewer than {@code needed} are there. */
