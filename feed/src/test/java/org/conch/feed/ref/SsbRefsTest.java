@@ -17,6 +17,24 @@ class SsbRefsTest {
     private static final String FEED = "@" + KEY + ".ed25519";
 
     @Test
+    void thePlainFeedIdCheckAcceptsOnlyWhatTheExpressionAccepts() {
+        String characters = "\u0000\n\r .=@+/-_AEIMQUYcgkosw048BZbz19\u0085\u2028\u00e9\ud83d";
+        int plainOnes = 0;
+        for (int at = 0; at < FEED.length(); at++) {
+            for (char c : characters.toCharArray()) {
+                String id = FEED.substring(0, at) + c + FEED.substring(at + 1);
+                boolean plain = SsbRefs.isPlainEd25519FeedId(id);
+                boolean byExpression = SsbRefs.FEED_ID.matcher(id).matches() && id.charAt(45) == '.' && id.endsWith("ed25519");
+                assertThat(plain).as(id).isEqualTo(byExpression);
+                if (plain) plainOnes++;
+            }
+        }
+        assertThat(plainOnes).isGreaterThan(FEED.length()); // the mutations kept many ids valid, not just a few
+        assertThat(SsbRefs.isPlainEd25519FeedId(FEED + "x")).isFalse();
+        assertThat(SsbRefs.isPlainEd25519FeedId(FEED.substring(1))).isFalse();
+    }
+
+    @Test
     void isFeedTakesTheSha256SuffixAndAnyCharacterButALineTerminatorForTheDot() {
         assertThat(SsbRefs.isFeed("@" + KEY + ".sha256")).isTrue();
         assertThat(SsbRefs.isFeed("@" + KEY + "Xed25519")).isTrue();
