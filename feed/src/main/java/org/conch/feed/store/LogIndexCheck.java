@@ -7,6 +7,7 @@ import org.conch.feed.MessageId;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.sql.SQLException;
 import java.util.HashSet;
 import java.util.Objects;
@@ -31,6 +32,12 @@ final class LogIndexCheck {
     private final Set<Long> damagedOffsets = new HashSet<>();
     /** Entries past this position are still on their way to the index (a store in use): not checked. */
     private long indexedThrough;
+    /** The watermark pair H2 holds: the indexes cover the log up to this offset, through this position. */
+    private long committedEnd;
+    private long committedThrough;
+    /** Records before {@link #committedEnd} yet past {@link #committedThrough}: skipped by the indexes. */
+    private long skipped;
+    private long firstSkippedOffset = -1;
 
     private LogIndexCheck(H2FeedStore store, Problems problems) {
         this.store = store;
@@ -50,6 +57,7 @@ final class LogIndexCheck {
              PreparedStatement byOffset = connection.prepareStatement(
                      "SELECT a.feed_key, m.seq FROM message m JOIN author a ON a.id = m.author_id WHERE m.log_offset = ?")) {
             this.replyQuery = replyQuery;
+            readCommittedWatermarks(connection);
             indexRows.setFetchSize(1_000);
             try (ResultSet rows = indexRows.executeQuery()) {
                 this.rows = rows;
@@ -68,6 +76,11 @@ final class LogIndexCheck {
                 }
                 while (rowAvailable) rowWithoutRecord();
             }
+            if (skipped > 0) {
+                problems.add(null, 0, skipped + " log records from offset " + firstSkippedOffset + " on lie before the end the indexes "
+                        + "record (offset " + committedEnd + ") but past their last position (" + committedThrough
+                        + "): the indexes skipped them; conch fsck --repair rebuilds the indexes from the log");
+            }
         } catch (SQLException e) {
             throw new StoreException("checking the indexes against the log failed: " + e.getMessage(), e);
         }
@@ -75,6 +88,9 @@ final class LogIndexCheck {
 
     /** One readable log record against the index row at its position. */
     private void compare(long offset, MessageLog.Entry entry) {
+        if (offset < committedEnd && entry.logSequence() > committedThrough) {
+            if (skipped++ == 0) firstSkippedOffset = offset;
+        }
         if (entry.logSequence() > indexedThrough) return;
         try {
             while (rowAvailable && rows.getLong(1) < entry.logSequence()) rowWithoutRecord();
@@ -107,6 +123,18 @@ final class LogIndexCheck {
             rowAvailable = rows.next();
         } catch (SQLException e) {
             throw new StoreException("checking the indexes against the log failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Both watermarks as one transaction of the index thread left them (they are written together). */
+    private void readCommittedWatermarks(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet marks = statement.executeQuery(
+                     "SELECT name, num FROM store_state WHERE name IN ('indexed_through', 'indexed_log_end')")) {
+            while (marks.next()) {
+                if (marks.getString(1).equals("indexed_through")) committedThrough = marks.getLong(2);
+                else committedEnd = marks.getLong(2);
+            }
         }
     }
 

@@ -66,12 +66,20 @@ final class StoreOpening {
         pool.setMaxConnections(16);
         MessageLog log = null;
         try {
-            migrate(url, BEFORE_BODIES_MOVE);
+            int migrations = migrate(url, BEFORE_BODIES_MOVE);
             log = MessageLog.open(logDirectory, options.segmentBytes());
             try (Connection connection = pool.getConnection()) {
                 moveBodiesIntoLog(connection, log);
+                migrations += migrate(url, null);
+                // H2 writes its changes to disk a second later: a kill in that second would leave the schema
+                // of before while the log already holds records written for the new one, which the move
+                // (run again at the next open) would then take for its own.
+                if (migrations > 0) {
+                    try (Statement statement = connection.createStatement()) {
+                        statement.execute("CHECKPOINT SYNC");
+                    }
+                }
             }
-            migrate(url, null);
             return new Opened(pool, log, temporary, idDirectory);
         } catch (SQLException | RuntimeException e) {
             pool.dispose();
@@ -84,13 +92,14 @@ final class StoreOpening {
         }
     }
 
-    private static void migrate(String url, String target) {
+    /** Returns how many migrations ran. */
+    private static int migrate(String url, String target) {
         var configuration = Flyway.configure()
                 .loggers("slf4j") // through conch's logging, not java.util.logging on stderr
                 .dataSource(url, "conch", "")
                 .locations("classpath:db/migration");
         if (target != null) configuration.target(target);
-        configuration.load().migrate();
+        return configuration.load().migrate().migrationsExecuted;
     }
 
     /** The JDBC URL of the file-backed store in {@code directory}. */
@@ -163,8 +172,19 @@ final class StoreOpening {
             moved += moveBatch(connection, log, setOffset, batch);
             if (total >= MOVE_PROGRESS_EVERY) System.err.printf("conch: moved %,d message bodies; the database sheds them now%n", moved);
             try (Statement statement = connection.createStatement()) {
-                statement.execute("UPDATE store_state SET num = (SELECT COALESCE(MAX(log_seq), 0) FROM message) WHERE name = 'indexed_through'");
-                statement.execute("UPDATE store_state SET num = " + log.end() + " WHERE name = 'indexed_log_end'");
+                long indexedThrough;
+                try (ResultSet rows = statement.executeQuery("SELECT COALESCE(MAX(log_seq), 0) FROM message")) {
+                    rows.next();
+                    indexedThrough = rows.getLong(1);
+                }
+                // Records past every row were written after a move whose end H2 lost in a crash: the index
+                // catch-up takes them from their offset, rather than the move marking them indexed.
+                long indexedEnd = log.end();
+                for (long[] positionAndOffset : logged) {
+                    if (positionAndOffset[0] > indexedThrough) indexedEnd = Math.min(indexedEnd, positionAndOffset[1]);
+                }
+                statement.execute("UPDATE store_state SET num = " + indexedThrough + " WHERE name = 'indexed_through'");
+                statement.execute("UPDATE store_state SET num = " + indexedEnd + " WHERE name = 'indexed_log_end'");
             }
             connection.commit();
         } catch (SQLException | RuntimeException e) {

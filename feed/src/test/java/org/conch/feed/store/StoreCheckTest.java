@@ -195,4 +195,29 @@ class StoreCheckTest {
         assertThat(repaired.problems()).isEmpty();
         assertThat(repaired.messages()).isEqualTo(9);
     }
+
+    @Test
+    void logRecordsTheIndexesMarkedCoveredWithoutIndexingThemAreReportedAndTheRepairIndexesThem() throws Exception {
+        fill();
+        // what a body move run again over a log that already held newer records left behind, before it was fixed
+        sql("DELETE FROM reply");
+        sql("DELETE FROM message");
+        sql("UPDATE store_state SET num = 0 WHERE name = 'indexed_through'");
+        StoreCheck.Report report = check();
+        assertThat(report.problems()).extracting(Object::toString)
+                .anySatisfy(problem -> assertThat(problem).isEqualTo("store: 9 log records from offset 0 on lie before the end the "
+                        + "indexes record (offset " + logEnd() + ") but past their last position (0): the indexes skipped them; "
+                        + "conch fsck --repair rebuilds the indexes from the log"));
+
+        StoreRepair.rebuildIndexes(dir, read -> { });
+        StoreCheck.Report repaired = check();
+        assertThat(repaired.problems()).isEmpty();
+        assertThat(repaired.messages()).isEqualTo(9);
+    }
+
+    private long logEnd() throws Exception {
+        try (MessageLog log = MessageLog.open(StoreOpening.logDirectory(dir), MessageLog.DEFAULT_SEGMENT_BYTES)) {
+            return log.end();
+        }
+    }
 }
