@@ -85,6 +85,7 @@ class ImportCrashIT {
      */
     private static void checkStore(Path data, List<MessageId> keys, long acknowledged) throws Exception {
         ConchProcess.Result fsck = new ConchProcess(data.getParent()).runAllowingFailure("--data", data.toString(), "--json", "fsck");
+        assertThat(fsck.stdout()).as("fsck printed no report (exit %d); stderr: %s", fsck.exitCode(), fsck.stderr()).isNotBlank();
         Map<String, Object> result = Json.parseObject(fsck.stdout().strip());
         assertThat(result.get("problems")).as("fsck: %s", fsck.stdout()).isEqualTo(List.of());
         assertThat(result.get("healthy")).isEqualTo(true);
