@@ -186,8 +186,7 @@ public final class MessageValidator {
             return false;
         }
         // The form of nearly every message, checked by hand: the expressions cost as much as the other shape rules.
-        return isPlainEd25519Signature(sig) && author.length() == 53 && author.charAt(45) == '.' && author.endsWith("ed25519")
-                || signatureMatchesCurveByExpressions(sig, author);
+        return isPlainEd25519Signature(sig) && SsbRefs.isPlainEd25519FeedId(author) || signatureMatchesCurveByExpressions(sig, author);
     }
 
     /** {@link #signatureMatchesCurve} as ssb-validate writes it, for a feed id {@code author}. */
@@ -204,10 +203,9 @@ public final class MessageValidator {
         return base64Length == 88 && sig.substring(base64Length).equals(suffix);
     }
 
-    /** 64 bytes in canonical base64 (the last of 86 characters one of AQgw, then "==") and ".sig.ed25519". */
+    /** 88 characters of canonical base64, then ".sig.ed25519". */
     private static boolean isPlainEd25519Signature(String sig) {
-        return sig.length() == 100 && sig.startsWith("==.sig.ed25519", 86) && SsbRefs.isBase64Run(sig, 0, 85)
-                && "AQgw".indexOf(sig.charAt(85)) >= 0;
+        return sig.length() == 100 && sig.startsWith(".sig.ed25519", 88) && SsbRefs.isCanonicalBase64(sig, 0, 88);
     }
 
     static boolean isEncrypted(Object content) {

@@ -68,13 +68,13 @@ public final class SsbRefs {
      * checked without the regular expression: a message's validation asks this of its author, and the
      * expression cost as much as the rest of the message's shape rules.
      */
-    static boolean isPlainEd25519FeedId(String data) {
+    public static boolean isPlainEd25519FeedId(String data) {
         return data.length() == 53 && data.charAt(0) == '@' && isBase64Run(data, 1, 43)
                 && SigilCodec.isLastCharOf32Bytes(data.charAt(43)) && data.startsWith("=.ed25519", 44);
     }
 
     /** Whether {@code text[from, to)} is all characters of {@link #BASE64_CHAR}. */
-    public static boolean isBase64Run(String text, int from, int to) {
+    private static boolean isBase64Run(String text, int from, int to) {
         for (int i = from; i < to; i++) {
             if (!SigilCodec.isBase64Char(text.charAt(i))) return false;
         }
@@ -395,7 +395,7 @@ public final class SsbRefs {
     }
 
     /** is-canonical-base64 without a length: whole groups of four, the last one possibly padded canonically. */
-    private static boolean isCanonicalBase64(String text, int from, int to) {
+    public static boolean isCanonicalBase64(String text, int from, int to) {
         int length = to - from;
         if (length % 4 != 0) return false;
         for (int i = from; i < to - 4; i++) {

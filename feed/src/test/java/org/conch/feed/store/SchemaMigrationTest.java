@@ -1,8 +1,11 @@
 package org.conch.feed.store;
 
 import org.conch.feed.FeedId;
+import org.conch.feed.FeedState;
 import org.conch.feed.Identity;
+import org.conch.feed.Message;
 import org.conch.feed.MessageId;
+import org.conch.feed.MessageSigner;
 import org.conch.feed.SignCap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -168,11 +171,11 @@ class SchemaMigrationTest {
                 .locations("classpath:db/migration").target("2").load().migrate();
         Identity alice = Identity.fromSeed(seed(1));
         List<MessageLog.Entry> acknowledged = new ArrayList<>();
-        org.conch.feed.FeedState state = null;
+        FeedState state = null;
         for (int i = 1; i <= 3; i++) {
-            org.conch.feed.Message message = org.conch.feed.MessageSigner.sign(alice, state, post("post " + i), 1_000.0 * i, SignCap.NONE);
+            Message message = MessageSigner.sign(alice, state, post("post " + i), 1_000.0 * i, SignCap.NONE);
             acknowledged.add(MessageLog.Entry.of(i, 1_000.0 * i, message));
-            state = org.conch.feed.FeedState.of(message);
+            state = FeedState.of(message);
         }
         try (MessageLog log = MessageLog.open(StoreOpening.logDirectory(dir), MessageLog.DEFAULT_SEGMENT_BYTES)) {
             log.append(acknowledged);
