@@ -222,12 +222,28 @@ public final class GossipNode {
      * authorizer applies as to any incoming client), then as {@link #dialTunnel}. Call on the room connection's context.
      */
     public Future<PeerConnection> acceptTunnel(TunnelTransport tunnel) {
+        return acceptTunnel(tunnel, setup(identity));
+    }
+
+    /**
+     * As {@link #acceptTunnel(TunnelTransport)}, for a tunnel a room opened on behalf of {@code origin}: a client that
+     * proves another key in the handshake is refused there, as the authorizer refuses, so that a room cannot pass one
+     * peer off as another.
+     */
+    public Future<PeerConnection> acceptTunnel(TunnelTransport tunnel, FeedId origin) {
+        Objects.requireNonNull(origin, "origin");
+        PeerConnection.Setup setup = setup(identity);
+        Predicate<FeedId> authorize = setup.authorizer();
+        return acceptTunnel(tunnel, setup.withAuthorizer(client -> client.equals(origin) && authorize.test(client)));
+    }
+
+    private Future<PeerConnection> acceptTunnel(TunnelTransport tunnel, PeerConnection.Setup setup) {
         if (closed || !reserveTotal()) {
             tunnel.close();
             return Future.failedFuture(new PeerConnectionException(closed ? "the gossip node is closed"
                     : "connection limit reached (" + config.maxConnections() + " connections)"));
         }
-        PeerConnection connection = PeerConnection.accept(vertx, tunnel, setup(identity));
+        PeerConnection connection = PeerConnection.accept(vertx, tunnel, setup);
         track(connection, null);
         return connection.established();
     }

@@ -80,6 +80,10 @@ public final class PeerConnection {
     record Setup(Identity identity, byte[] networkKey, long handshakeTimeoutMillis, Predicate<FeedId> authorizer,
                  Function<PeerConnection, MethodRegistry> methods, Consumer<PeerConnection> onEstablished,
                  RpcSession.Options muxrpcOptions, int maxUnsentBytes) {
+        Setup withAuthorizer(Predicate<FeedId> value) {
+            return new Setup(identity, networkKey, handshakeTimeoutMillis, value, methods, onEstablished, muxrpcOptions,
+                    maxUnsentBytes);
+        }
     }
 
     private final Vertx vertx;

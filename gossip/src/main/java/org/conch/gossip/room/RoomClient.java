@@ -243,7 +243,8 @@ public final class RoomClient {
 
     /**
      * A room's {@code tunnel.connect {portal, target, origin}}: another attendant, {@code origin}, dials us through a
-     * room we attend. Answered with the secret handshake as server inside the stream; refused from anyone else.
+     * room we attend. Answered with the secret handshake as server inside the stream, which must prove {@code origin}'s
+     * key; refused from anyone else.
      */
     public StreamListener answer(CallContext context, List<Object> args, Substream stream) {
         Map<?, ?> options = !args.isEmpty() && args.get(0) instanceof Map<?, ?> map ? map : Map.of();
@@ -255,7 +256,8 @@ public final class RoomClient {
             throw new GossipException("could not connect to " + options.get("target"));
         }
         TunnelTransport tunnel = new TunnelTransport(new TunnelAddress(room.id, origin).withoutKey()).attach(stream);
-        node.acceptTunnel(tunnel).onComplete(result -> {
+        // The handshake inside must prove origin's key: a room that names one peer and tunnels another is refused.
+        node.acceptTunnel(tunnel, origin).onComplete(result -> {
             if (result.succeeded()) {
                 LOG.atInfo().addKeyValue("peer", origin).log("{} connected to us through the room {}", origin, room.id);
             }
