@@ -4,7 +4,6 @@ import org.conch.server.config.ServerConfig;
 import org.conch.feed.FeedId;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.conch.feed.Identity;
-import org.conch.feed.json.Json;
 import org.conch.testing.SyntheticFeeds;
 import org.conch.server.config.DataDirectory;
 import org.conch.testing.ConchProcess;
@@ -74,7 +73,7 @@ class ReplicationCrashIT {
                 } finally {
                     receiver.kill();
                 }
-                Map<String, Object> fsck = fsck(conch, receiverData);
+                Map<String, Object> fsck = conch.fsckReport(receiverData);
                 assertThat(fsck.get("problems")).as("fsck after kill %d (seed %d): %s", kill, seed, fsck).isEqualTo(List.of());
                 assertThat((Double) fsck.get("forks")).as("the recorded fork survives kill %d", kill).isEqualTo(1.0);
                 // the receiver's own follow, the forked feed's two messages, and the author's messages it reported
@@ -87,7 +86,7 @@ class ReplicationCrashIT {
                 last.kill();
             }
         }
-        Map<String, Object> fsck = fsck(conch, receiverData);
+        Map<String, Object> fsck = conch.fsckReport(receiverData);
         assertThat(fsck.get("healthy")).as("%s", fsck).isEqualTo(true);
         assertThat((Double) fsck.get("messages")).isEqualTo(MESSAGES + 3.0);
     }
@@ -126,8 +125,4 @@ class ReplicationCrashIT {
         }
     }
 
-    private static Map<String, Object> fsck(ConchProcess conch, Path data) throws Exception {
-        ConchProcess.Result fsck = conch.runAllowingFailure("--data", data.toString(), "--json", "fsck");
-        return Json.parseObject(fsck.stdout().strip());
-    }
 }

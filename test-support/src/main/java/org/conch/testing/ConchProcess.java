@@ -58,6 +58,16 @@ public final class ConchProcess {
         return new Result(process.exitValue(), output, errors);
     }
 
+    /**
+     * {@code conch --json fsck} on {@code data}: its report, whatever its exit code. A run that prints no report fails
+     * with its exit code and stderr, not with a JSON parse error.
+     */
+    public java.util.Map<String, Object> fsckReport(Path data) throws Exception {
+        Result fsck = runAllowingFailure("--data", data.toString(), "--json", "fsck");
+        assertThat(fsck.stdout()).as("fsck printed no report (exit %d); stderr: %s", fsck.exitCode(), fsck.stderr()).isNotBlank();
+        return Json.parseObject(fsck.stdout().strip());
+    }
+
     /** Starts {@code conch serve}-like long-running verbs; stderr goes to serve.log. */
     public Process startServer(List<String> args) throws IOException {
         return start(args, work.resolve("serve.log"));
