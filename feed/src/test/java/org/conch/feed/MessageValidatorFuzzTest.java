@@ -16,6 +16,7 @@ import org.conch.feed.testing.Mutations;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -48,6 +49,26 @@ class MessageValidatorFuzzTest {
                                                     @ForAll("caps") SignCap cap) {
         Fuzz.call(() -> MessageValidator.validate(state, value, cap)).allowing(InvalidMessageException.class);
         Fuzz.call(() -> MessageValidator.validateDetached(value, cap)).allowing(InvalidMessageException.class);
+    }
+
+    @Property(tries = 2_000)
+    void theSignatureFormCheckedByHandAgreesWithSsbValidatesExpressions(@ForAll("signatures") String signature,
+                                                                        @ForAll("authors") String author) {
+        assertThat(MessageValidator.signatureMatchesCurve(signature, author)).as("%s by %s", signature, author)
+                .isEqualTo(MessageValidator.signatureMatchesCurveByExpressions(signature, author));
+    }
+
+    /** The signatures of the seed messages, mutated with the tokens of refs (base64 padding, suffixes, odd characters). */
+    @Provide
+    Arbitrary<String> signatures() {
+        List<String> seeds = FuzzSeeds.signedFeed(3).stream().map(message -> (String) message.value().get("signature")).toList();
+        return Mutations.ofStrings(seeds, Stream.concat(FuzzSeeds.REF_TOKENS.stream(),
+                Stream.of(".sig.ed25519", ".sig.sha256", ".sig.", "A", "/", "+")).toList());
+    }
+
+    @Provide
+    Arbitrary<String> authors() {
+        return FuzzSeeds.refLike();
     }
 
     @Provide

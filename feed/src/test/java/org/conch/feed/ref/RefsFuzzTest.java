@@ -1,6 +1,8 @@
 package org.conch.feed.ref;
 
+import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -53,6 +55,21 @@ class RefsFuzzTest {
             SsbRefs.normalizeChannel(text);
             SsbRefs.type(text);
         }).allowing();
+    }
+
+    @Property(tries = 3_000)
+    void theHandWrittenFeedIdCheckAcceptsNothingSsbRefsExpressionRefuses(@ForAll("refsAndFeedIdsOneCharacterOff") String text) {
+        assertThat(SsbRefs.isFeed(text)).as("isFeed(%s)", text).isEqualTo(SsbRefs.FEED_ID.matcher(text).matches());
+    }
+
+    /** Mutated refs, and feed ids of random keys with one character replaced by a base64 character or another. */
+    @Provide
+    Arbitrary<String> refsAndFeedIdsOneCharacterOff() {
+        Arbitrary<String> feedIds = Arbitraries.bytes().array(byte[].class).ofSize(32).map(key -> FeedId.of(key).toString());
+        Arbitrary<String> oneOff = Combinators.combine(feedIds, Arbitraries.integers().between(0, 52),
+                        Arbitraries.chars().with("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=.-_@%&"))
+                .as((id, at, character) -> id.substring(0, at) + character + id.substring(at + 1));
+        return Arbitraries.oneOf(refs(), oneOff);
     }
 
     @Provide
