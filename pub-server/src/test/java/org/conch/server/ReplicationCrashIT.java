@@ -23,9 +23,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A receiving conch is SIGKILLed at random points while it replicates a large feed from another conch,
- * then restarted, again and again. After every kill `conch fsck` must find the store healthy (every feed
- * valid from sequence 1, no gap, every id indexed), holding at least everything it had reported stored,
- * with its recorded fork still there; in the end it holds the whole feed.
+ * then restarted, again and again; every second kill comes at a random moment of its start-up instead, while
+ * opening the store catches the indexes up with what the last kill left in the log. The receiver writes log
+ * segments of 256 KiB, so that kills also land around segment rolls. After every kill `conch fsck` must find the
+ * store healthy (every feed valid from sequence 1, no gap, every id indexed), holding at least everything it had
+ * reported stored, with its recorded fork still there; in the end it holds the whole feed.
  * The short form runs in the suite; {@code -Dconch.crash.kills=100 -Dconch.crash.messages=50000} is the long one.
  */
 class ReplicationCrashIT {
@@ -34,6 +36,7 @@ class ReplicationCrashIT {
 
     private static final int MESSAGES = Integer.getInteger("conch.crash.messages", 10_000);
     private static final int KILLS = Integer.getInteger("conch.crash.kills", 3);
+    private static final List<String> SMALL_SEGMENTS = List.of("-D" + DataDirectory.SEGMENT_BYTES_PROPERTY + "=" + (256 << 10));
 
     @TempDir
     Path work;
@@ -44,7 +47,7 @@ class ReplicationCrashIT {
         SyntheticFeeds.write(workload, MESSAGES, 1, progress -> { });
         FeedId author = Identity.fromSeed(SyntheticFeeds.seed(0)).id();
 
-        ConchProcess conch = new ConchProcess(work);
+        ConchProcess conch = new ConchProcess(work, SMALL_SEGMENTS);
         Path senderData = work.resolve("sender");
         conch.run("--data", senderData.toString(), "init");
         conch.run("--data", senderData.toString(), "import", workload.toString());
@@ -65,13 +68,19 @@ class ReplicationCrashIT {
             String address = sender.address().toString();
             long reported = 0;
             for (int kill = 1; kill <= KILLS; kill++) {
-                Receiver receiver = Receiver.start(conch, receiverData, address);
-                try {
-                    // kill somewhere in the next stretch of replication, a random number of messages further
-                    long target = Math.min(MESSAGES - 1, reported + 1 + random.nextInt(Math.max(1, MESSAGES / (KILLS + 1))));
-                    reported = Math.max(reported, receiver.awaitAtLeast(author, target));
-                } finally {
-                    receiver.kill();
+                if (kill % 2 == 0) {
+                    Process starting = conch.startServer(Receiver.serveArguments(receiverData, address, RealPeer.freePort()));
+                    Thread.sleep(random.nextInt(200, 2_000));
+                    Receiver.kill(starting);
+                } else {
+                    Receiver receiver = Receiver.start(conch, receiverData, address);
+                    try {
+                        // kill somewhere in the next stretch of replication, a random number of messages further
+                        long target = Math.min(MESSAGES - 1, reported + 1 + random.nextInt(Math.max(1, MESSAGES / (KILLS + 1))));
+                        reported = Math.max(reported, receiver.awaitAtLeast(author, target));
+                    } finally {
+                        Receiver.kill(receiver.process());
+                    }
                 }
                 Map<String, Object> fsck = conch.fsckReport(receiverData);
                 assertThat(fsck.get("problems")).as("fsck after kill %d (seed %d): %s", kill, seed, fsck).isEqualTo(List.of());
@@ -83,12 +92,16 @@ class ReplicationCrashIT {
             try {
                 last.awaitAtLeast(author, MESSAGES);
             } finally {
-                last.kill();
+                Receiver.kill(last.process());
             }
         }
         Map<String, Object> fsck = conch.fsckReport(receiverData);
         assertThat(fsck.get("healthy")).as("%s", fsck).isEqualTo(true);
         assertThat((Double) fsck.get("messages")).isEqualTo(MESSAGES + 3.0);
+        try (var segments = java.nio.file.Files.list(receiverData.resolve("store").resolve("log"))) {
+            assertThat(segments.filter(file -> file.toString().endsWith(".log")).count())
+                    .as("log segments of 256 KiB: the kills had segment rolls to land around").isGreaterThan(MESSAGES / 1_000);
+        }
     }
 
     /** A feed of two messages and a second, different message 2: importing it stores 1-2 and records the fork. */
@@ -108,10 +121,14 @@ class ReplicationCrashIT {
     private record Receiver(ConchProcess conch, Process process, int httpPort) {
         static Receiver start(ConchProcess conch, Path data, String senderAddress) throws Exception {
             int httpPort = RealPeer.freePort();
-            Process process = conch.startServer(List.of("--data", data.toString(), "--json", "serve", "--host", "127.0.0.1",
-                    "--port", "0", "--http-port", String.valueOf(httpPort), "--no-lan", "--connect", senderAddress));
+            Process process = conch.startServer(serveArguments(data, senderAddress, httpPort));
             assertThat(process.inputReader(StandardCharsets.UTF_8).readLine()).as("serve started; log: %s", conch.serveLog()).isNotNull();
             return new Receiver(conch, process, httpPort);
+        }
+
+        static List<String> serveArguments(Path data, String senderAddress, int httpPort) {
+            return List.of("--data", data.toString(), "--json", "serve", "--host", "127.0.0.1",
+                    "--port", "0", "--http-port", String.valueOf(httpPort), "--no-lan", "--connect", senderAddress);
         }
 
         /** Waits until the receiver reports the feed stored up to at least {@code sequence}; returns what it reported. */
@@ -119,7 +136,7 @@ class ReplicationCrashIT {
             return conch.waitUntilConchHas(httpPort, process, feed.toString(), sequence, Duration.ofMinutes(3));
         }
 
-        void kill() throws InterruptedException {
+        static void kill(Process process) throws InterruptedException {
             process.destroyForcibly();
             assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         }

@@ -93,17 +93,20 @@ public final class DataDirectory {
 
     /**
      * JVM system properties for crash tests only, never needed in use: index batches this small (rows per
-     * transaction, message ids per sorted id-index batch) make a kill land in or just after one.
+     * transaction, message ids per sorted id-index batch) make a kill land in or just after one, and log segments
+     * this small make kills land around segment rolls.
      */
     public static final String INDEX_BATCH_PROPERTY = "conch.store.index-batch";
     public static final String KEY_INDEX_BATCH_PROPERTY = "conch.store.key-index-batch";
+    public static final String SEGMENT_BYTES_PROPERTY = "conch.store.segment-bytes";
 
     /** Opens the store of an initialised directory; the caller closes it. */
     public H2FeedStore openStore() {
         identity(); // fails clearly before any store files appear in a directory that is not conch's
         StoreOptions options = StoreOptions.at(storeDirectory());
         return H2FeedStore.open(options.withBatches(Integer.getInteger(INDEX_BATCH_PROPERTY, options.indexBatch()),
-                Integer.getInteger(KEY_INDEX_BATCH_PROPERTY, options.keyIndexBatch())));
+                        Integer.getInteger(KEY_INDEX_BATCH_PROPERTY, options.keyIndexBatch()))
+                .withSegmentBytes(Long.getLong(SEGMENT_BYTES_PROPERTY, options.segmentBytes())));
     }
 
     /** Creates the directory, readable by its owner only when conch creates it (it will hold the secret). */
