@@ -23,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A receiving conch is SIGKILLed at random points while it replicates a large feed from another conch,
- * then restarted, again and again; every second kill comes at a random moment of its start-up instead, while
- * opening the store catches the indexes up with what the last kill left in the log. The receiver writes log
+ * then restarted, again and again; every second kill is followed by one at a random moment of the next start-up,
+ * while opening the store catches the indexes up with what the first kill left in the log. The receiver writes log
  * segments of 256 KiB, so that kills also land around segment rolls. After every kill `conch fsck` must find the
  * store healthy (every feed valid from sequence 1, no gap, every id indexed), holding at least everything it had
  * reported stored, with its recorded fork still there; in the end it holds the whole feed.
@@ -68,19 +68,19 @@ class ReplicationCrashIT {
             String address = sender.address().toString();
             long reported = 0;
             for (int kill = 1; kill <= KILLS; kill++) {
+                Receiver receiver = Receiver.start(conch, receiverData, address);
+                try {
+                    // kill somewhere in the next stretch of replication, a random number of messages further
+                    long target = Math.min(MESSAGES - 1, reported + 1 + random.nextInt(Math.max(1, MESSAGES / (KILLS + 1))));
+                    reported = Math.max(reported, receiver.awaitAtLeast(author, target));
+                } finally {
+                    Receiver.kill(receiver.process());
+                }
                 if (kill % 2 == 0) {
+                    // before fsck opens the store: a restart's catch-up has the log's unindexed tail to index
                     Process starting = conch.startServer(Receiver.serveArguments(receiverData, address, RealPeer.freePort()));
                     Thread.sleep(random.nextInt(200, 2_000));
                     Receiver.kill(starting);
-                } else {
-                    Receiver receiver = Receiver.start(conch, receiverData, address);
-                    try {
-                        // kill somewhere in the next stretch of replication, a random number of messages further
-                        long target = Math.min(MESSAGES - 1, reported + 1 + random.nextInt(Math.max(1, MESSAGES / (KILLS + 1))));
-                        reported = Math.max(reported, receiver.awaitAtLeast(author, target));
-                    } finally {
-                        Receiver.kill(receiver.process());
-                    }
                 }
                 Map<String, Object> fsck = conch.fsckReport(receiverData);
                 assertThat(fsck.get("problems")).as("fsck after kill %d (seed %d): %s", kill, seed, fsck).isEqualTo(List.of());
