@@ -15,6 +15,7 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -62,7 +63,7 @@ public final class ConchProcess {
      * {@code conch --json fsck} on {@code data}: its report, whatever its exit code. A run that prints no report fails
      * with its exit code and stderr, not with a JSON parse error.
      */
-    public java.util.Map<String, Object> fsckReport(Path data) throws Exception {
+    public Map<String, Object> fsckReport(Path data) throws Exception {
         Result fsck = runAllowingFailure("--data", data.toString(), "--json", "fsck");
         assertThat(fsck.stdout()).as("fsck printed no report (exit %d); stderr: %s", fsck.exitCode(), fsck.stderr()).isNotBlank();
         return Json.parseObject(fsck.stdout().strip());

@@ -256,7 +256,6 @@ public final class RoomClient {
             throw new GossipException("could not connect to " + options.get("target"));
         }
         TunnelTransport tunnel = new TunnelTransport(new TunnelAddress(room.id, origin).withoutKey()).attach(stream);
-        // The handshake inside must prove origin's key: a room that names one peer and tunnels another is refused.
         node.acceptTunnel(tunnel, origin).onComplete(result -> {
             if (result.succeeded()) {
                 LOG.atInfo().addKeyValue("peer", origin).log("{} connected to us through the room {}", origin, room.id);
