@@ -11,7 +11,9 @@ import org.conch.testing.RealPeer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -57,7 +59,7 @@ class ReplicationCrashIT {
         conch.run("--data", receiverData.toString(), "init");
         conch.run("--data", receiverData.toString(), "follow", author.toString());
         Path forked = work.resolve("forked.jsonl");
-        java.nio.file.Files.write(forked, forkOfAnotherFeed());
+        Files.write(forked, forkOfAnotherFeed());
         conch.run("--data", receiverData.toString(), "import", forked.toString()); // records one fork
 
         long seed = Long.getLong("conch.crash.seed", System.nanoTime());
@@ -74,13 +76,11 @@ class ReplicationCrashIT {
                     long target = Math.min(MESSAGES - 1, reported + 1 + random.nextInt(Math.max(1, MESSAGES / (KILLS + 1))));
                     reported = Math.max(reported, receiver.awaitAtLeast(author, target));
                 } finally {
-                    Receiver.kill(receiver.process());
+                    receiver.kill();
                 }
                 if (kill % 2 == 0) {
                     // before fsck opens the store: a restart's catch-up has the log's unindexed tail to index
-                    Process starting = conch.startServer(Receiver.serveArguments(receiverData, address, RealPeer.freePort()));
-                    Thread.sleep(random.nextInt(200, 2_000));
-                    Receiver.kill(starting);
+                    Receiver.launch(conch, receiverData, address).killDuringStartUp(Duration.ofMillis(random.nextInt(200, 2_000)));
                 }
                 Map<String, Object> fsck = conch.fsckReport(receiverData);
                 assertThat(fsck.get("problems")).as("fsck after kill %d (seed %d): %s", kill, seed, fsck).isEqualTo(List.of());
@@ -92,13 +92,13 @@ class ReplicationCrashIT {
             try {
                 last.awaitAtLeast(author, MESSAGES);
             } finally {
-                Receiver.kill(last.process());
+                last.kill();
             }
         }
         Map<String, Object> fsck = conch.fsckReport(receiverData);
         assertThat(fsck.get("healthy")).as("%s", fsck).isEqualTo(true);
         assertThat((Double) fsck.get("messages")).isEqualTo(MESSAGES + 3.0);
-        try (var segments = java.nio.file.Files.list(receiverData.resolve("store").resolve("log"))) {
+        try (var segments = Files.list(receiverData.resolve("store").resolve("log"))) {
             assertThat(segments.filter(file -> file.toString().endsWith(".log")).count())
                     .as("log segments of 256 KiB: the kills had segment rolls to land around").isGreaterThan(MESSAGES / 1_000);
         }
@@ -119,16 +119,20 @@ class ReplicationCrashIT {
 
     /** A `conch serve` process that dials the sender; killed with SIGKILL. */
     private record Receiver(ConchProcess conch, Process process, int httpPort) {
+        /** Starts {@code conch serve} and returns once it says it has started. */
         static Receiver start(ConchProcess conch, Path data, String senderAddress) throws Exception {
-            int httpPort = RealPeer.freePort();
-            Process process = conch.startServer(serveArguments(data, senderAddress, httpPort));
-            assertThat(process.inputReader(StandardCharsets.UTF_8).readLine()).as("serve started; log: %s", conch.serveLog()).isNotNull();
-            return new Receiver(conch, process, httpPort);
+            Receiver receiver = launch(conch, data, senderAddress);
+            assertThat(receiver.process.inputReader(StandardCharsets.UTF_8).readLine())
+                    .as("serve started; log: %s", conch.serveLog()).isNotNull();
+            return receiver;
         }
 
-        static List<String> serveArguments(Path data, String senderAddress, int httpPort) {
-            return List.of("--data", data.toString(), "--json", "serve", "--host", "127.0.0.1",
-                    "--port", "0", "--http-port", String.valueOf(httpPort), "--no-lan", "--connect", senderAddress);
+        /** Starts {@code conch serve} and returns at once, while it is still starting. */
+        static Receiver launch(ConchProcess conch, Path data, String senderAddress) throws IOException {
+            int httpPort = RealPeer.freePort();
+            Process process = conch.startServer(List.of("--data", data.toString(), "--json", "serve", "--host", "127.0.0.1",
+                    "--port", "0", "--http-port", String.valueOf(httpPort), "--no-lan", "--connect", senderAddress));
+            return new Receiver(conch, process, httpPort);
         }
 
         /** Waits until the receiver reports the feed stored up to at least {@code sequence}; returns what it reported. */
@@ -136,9 +140,16 @@ class ReplicationCrashIT {
             return conch.waitUntilConchHas(httpPort, process, feed.toString(), sequence, Duration.ofMinutes(3));
         }
 
-        static void kill(Process process) throws InterruptedException {
+        void kill() throws InterruptedException {
             process.destroyForcibly();
             assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+
+        /** Kills it {@code after} its launch; it must still be running by then (a start-up that ends by itself fails). */
+        void killDuringStartUp(Duration after) throws Exception {
+            assertThat(process.waitFor(after.toMillis(), TimeUnit.MILLISECONDS))
+                    .as("the receiver ended by itself while starting; log: %s", conch.serveLog()).isFalse();
+            kill();
         }
     }
 

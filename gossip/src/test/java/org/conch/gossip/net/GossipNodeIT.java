@@ -595,14 +595,7 @@ class GossipNodeIT {
     }
 
     private static Throwable failureOf(Future<?> future) throws Exception {
-        try {
-            future.await(DEADLINE.toSeconds(), TimeUnit.SECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw e;
-        } catch (Throwable e) {
-            return e;
-        }
-        throw new AssertionError("expected " + future + " to fail");
+        return Futures.failureOf(future, DEADLINE);
     }
 
     /** Waits until {@code condition}, read on an event loop (where connection state changes), holds. */

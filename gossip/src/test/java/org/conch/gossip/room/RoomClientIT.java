@@ -10,6 +10,7 @@ import org.conch.feed.Identity;
 import org.conch.gossip.muxrpc.MethodRegistry;
 import org.conch.gossip.muxrpc.MethodRegistry.Access;
 import org.conch.gossip.net.GossipConfig;
+import org.conch.gossip.net.Futures;
 import org.conch.gossip.net.GossipNode;
 import org.conch.gossip.net.PeerConnection;
 import org.conch.gossip.net.TunnelTransport;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -88,7 +90,7 @@ class RoomClientIT {
         GossipNode impostor = node(Identity.generate());
         FeedId named = Identity.generate().id();
 
-        Throwable refused = failureOf(tunnelThroughTheRoom(impostor, named));
+        Throwable refused = Futures.failureOf(tunnelThroughTheRoom(impostor, named), Duration.ofSeconds(10));
 
         // conch refuses the client's key at msg3 and closes the tunnel, so the impostor sees only the close
         assertThat(refused).as("the impostor's tunnel").hasMessageContaining("closed the connection during the handshake");
@@ -130,15 +132,5 @@ class RoomClientIT {
         GossipNode node = GossipNode.create(vertx, identity, config);
         nodes.add(node);
         return node;
-    }
-
-    private static Throwable failureOf(Future<?> future) throws InterruptedException {
-        CompletableFuture<Throwable> failure = new CompletableFuture<>();
-        future.onComplete(result -> failure.complete(result.failed() ? result.cause() : null));
-        try {
-            return failure.get(10, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new AssertionError("the tunnel neither failed nor connected in time", e);
-        }
     }
 }
